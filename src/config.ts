@@ -1,0 +1,84 @@
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const positiveInt = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/** Every setting Vigil reads from its environment, with its default. Documented in the README. */
+const EnvironmentSchema = z.object({
+  VIGIL_DATA_DIR: z.string().min(1).default("./vigil-data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
+  VIGIL_HOST: z.string().min(1).default("127.0.0.1"),
+  VIGIL_PORT: positiveInt(1, 65535).default(8080),
+  VIGIL_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  VIGIL_TRUST_PROXY: bool.default(false),
+  VIGIL_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  VIGIL_SESSION_IDLE_MINUTES: positiveInt(1, 24 * 60).default(30),
+  VIGIL_SESSION_MAX_HOURS: positiveInt(1, 24 * 30).default(12),
+  VIGIL_APP_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64-encoded (openssl rand -base64 32)")
+    .optional(),
+  VIGIL_MAX_BODY_BYTES: positiveInt(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  VIGIL_DEFAULT_LOCALE: z.enum(["en", "ug", "zh-Hans"]).default("en"),
+  VIGIL_INVITATION_DAYS: positiveInt(1, 60).default(7),
+});
+
+export type Config = {
+  dataDir: string;
+  databaseUrl: string | undefined;
+  host: string;
+  port: number;
+  publicUrl: string | undefined;
+  /** Cookies get Secure and responses get HSTS when Vigil is reached over TLS. */
+  behindTls: boolean;
+  trustProxy: boolean;
+  logLevel: string;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  appKey: Buffer | undefined;
+  maxBodyBytes: number;
+  defaultLocale: "en" | "ug" | "zh-Hans";
+  invitationDays: number;
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment once at start. A bad value stops the start with a message naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = EnvironmentSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  return {
+    dataDir: e.VIGIL_DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    host: e.VIGIL_HOST,
+    port: e.VIGIL_PORT,
+    publicUrl: e.VIGIL_PUBLIC_URL,
+    behindTls: e.VIGIL_PUBLIC_URL?.startsWith("https:") ?? false,
+    trustProxy: e.VIGIL_TRUST_PROXY,
+    logLevel: e.VIGIL_LOG_LEVEL,
+    sessionIdleMinutes: e.VIGIL_SESSION_IDLE_MINUTES,
+    sessionMaxHours: e.VIGIL_SESSION_MAX_HOURS,
+    appKey: e.VIGIL_APP_KEY ? Buffer.from(e.VIGIL_APP_KEY, "base64") : undefined,
+    maxBodyBytes: e.VIGIL_MAX_BODY_BYTES,
+    defaultLocale: e.VIGIL_DEFAULT_LOCALE,
+    invitationDays: e.VIGIL_INVITATION_DAYS,
+  };
+}

@@ -1,0 +1,49 @@
+import pg from "pg";
+import { Kysely, PostgresDialect } from "kysely";
+import { PGliteDialect, PGliteWorker } from "./pglite-driver.ts";
+import { typeParsers } from "./type-parsers.js";
+import type { Schema } from "./schema.ts";
+
+export type DatabaseKind = "pglite" | "postgres";
+
+export interface Database {
+  db: Kysely<Schema>;
+  kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** A postgres:// URL: use that server. Otherwise the embedded database. */
+  databaseUrl?: string | undefined;
+  /** Where the embedded database keeps its files; undefined keeps it in memory (tests). */
+  dataDir?: string | undefined;
+  /** Pool size for the server. */
+  maxConnections?: number;
+}
+
+function pgTypes(): pg.CustomTypesConfig {
+  return {
+    getTypeParser: ((oid: number, format?: "text" | "binary") =>
+      typeParsers[oid] ?? pg.types.getTypeParser(oid, format ?? "text")) as pg.CustomTypesConfig["getTypeParser"],
+  };
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.maxConnections ?? 10,
+      types: pgTypes(),
+      application_name: "vigil",
+    });
+    // Fail at start, with the server's own message, rather than on the first request.
+    const client = await pool.connect();
+    client.release();
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: "postgres", close: () => db.destroy() };
+  }
+  const worker = new PGliteWorker(options.dataDir);
+  await worker.ready();
+  const db = new Kysely<Schema>({ dialect: new PGliteDialect(worker) });
+  return { db, kind: "pglite", close: () => db.destroy() };
+}

@@ -1,0 +1,1 @@
+export declare const typeParsers: Record<number, (value: string) => unknown>;

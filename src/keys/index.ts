@@ -1,0 +1,1 @@
+export { loadAppKey } from "./app-key.ts";
