@@ -1,0 +1,90 @@
+import { once } from "node:events";
+import type { Writable } from "node:stream";
+
+/** Where bytes come from: a Node Readable, an async generator, an array of buffers. */
+export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+/** Where bytes go: a Node Writable (ended by us, and awaited until flushed) or a callback. */
+export type ByteSink = Writable | ((chunk: Buffer) => void | Promise<void>);
+
+export function asBuffer(data: Uint8Array): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+export interface Writer {
+  /** Returns a promise only when the sink asks us to wait (backpressure). */
+  write(chunk: Buffer): Promise<void> | undefined;
+  end(): Promise<void>;
+}
+
+export function writerFor(sink: ByteSink): Writer {
+  if (typeof sink === "function") {
+    return {
+      write: (chunk) => {
+        const r = sink(chunk);
+        return r instanceof Promise ? r : undefined;
+      },
+      end: () => Promise.resolve(),
+    };
+  }
+  let failure: Error | null = null;
+  const remember = (err: Error) => {
+    failure = err;
+  };
+  sink.on("error", remember);
+  return {
+    write: (chunk) => {
+      if (failure) throw failure;
+      return sink.write(chunk) ? undefined : once(sink, "drain").then(() => undefined);
+    },
+    end: async () => {
+      if (failure) throw failure;
+      const finished = once(sink, "finish");
+      sink.end();
+      await finished;
+      sink.off("error", remember);
+    },
+  };
+}
+
+/**
+ * Re-cuts a byte stream into pieces of exactly `size` bytes, each tagged with whether it is the
+ * last piece; the last is shorter (possibly empty, for empty input) or exactly `size`. A full
+ * piece is held back until more bytes or the end arrive, because STREAM marks the final chunk.
+ * Pieces are views of the input when they lie inside one input buffer, copied only when they
+ * straddle two, so the input buffers must not be reused by their producer.
+ */
+export async function* exactPieces(source: ByteSource, size: number): AsyncGenerator<[Buffer, boolean]> {
+  let held: Buffer | null = null;
+  let partial: Buffer | null = null;
+  let partialLength = 0;
+  for await (const input of source) {
+    const data = asBuffer(input);
+    let at = 0;
+    while (at < data.length) {
+      let full: Buffer;
+      if (partialLength > 0 || data.length - at < size) {
+        partial ??= Buffer.allocUnsafe(size);
+        const n = Math.min(size - partialLength, data.length - at);
+        data.copy(partial, partialLength, at, at + n);
+        partialLength += n;
+        at += n;
+        if (partialLength < size) break;
+        full = partial;
+        partial = null;
+        partialLength = 0;
+      } else {
+        full = data.subarray(at, at + size);
+        at += size;
+      }
+      if (held) yield [held, false];
+      held = full;
+    }
+  }
+  const tail = partial ? partial.subarray(0, partialLength) : Buffer.alloc(0);
+  if (held && partialLength > 0) {
+    yield [held, false];
+    yield [tail, true];
+  } else {
+    yield [held ?? tail, true];
+  }
+}
