@@ -22,6 +22,6 @@ export default tseslint.config(
   },
   {
     files: ["client/**"],
-    languageOptions: { globals: { document: "readonly", window: "readonly", navigator: "readonly", fetch: "readonly" } },
+    languageOptions: { globals: { document: "readonly", window: "readonly", navigator: "readonly", fetch: "readonly", HTMLElement: "readonly" } },
   },
 );

@@ -14,3 +14,4 @@ export { createApiToken, listApiTokens, revokeApiToken, scopesAllowed, type Crea
 export { checkPasswordStrength, hashPassword, PASSWORD_MIN } from "./passwords.ts";
 export { newPseudonym } from "./setup.ts";
 export { parseInput, emailSchema, nameSchema } from "./input.ts";
+export { createAdministrator, listAllUsers, issueTokenForUser } from "./operator.ts";

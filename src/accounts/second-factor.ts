@@ -43,15 +43,21 @@ export interface Enrolment {
   qrSvg: string;
 }
 
-/** Starts (or restarts) enrolment: a new secret, not active until a code from it is confirmed. */
+/**
+ * Starts enrolment: a secret that is not active until a code from it is confirmed. Showing the page
+ * again shows the same secret, so a mistyped code does not force a second scan.
+ */
 export async function startEnrolment(services: Services, principal: Principal): Promise<Enrolment> {
   if (principal.user.totpEnabled) throw new Conflict("a second factor is already set up");
-  const secret = randomBytes(20);
-  await services.db
-    .updateTable("users")
-    .set({ totp_secret_enc: sealSecret(services.appKey, secret, secretContext(principal.user.id)) })
-    .where("id", "=", principal.user.id)
-    .execute();
+  let secret = (await readSecret(services, principal.user.id))?.secret;
+  if (!secret) {
+    secret = randomBytes(20);
+    await services.db
+      .updateTable("users")
+      .set({ totp_secret_enc: sealSecret(services.appKey, secret, secretContext(principal.user.id)) })
+      .where("id", "=", principal.user.id)
+      .execute();
+  }
   const uri = otpauthUri(secret, principal.user.email, `Vigil (${principal.org.name})`);
   return { secret: encodeBase32(secret), uri, qrSvg: await QRCode.toString(uri, { type: "svg", margin: 2 }) };
 }

@@ -29,6 +29,7 @@ export type Action =
   | "user.change-role"
   | "user.deactivate"
   | "audit.read"
+  | "account.view"
   | "account.manage";
 
 /** What a token needs among its scopes to perform an action. */
@@ -40,6 +41,7 @@ const SCOPE_OF: Record<Action, Scope> = {
   "user.change-role": "admin",
   "user.deactivate": "admin",
   "audit.read": "admin",
+  "account.view": "read",
   "account.manage": "write",
 };
 
@@ -70,6 +72,7 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
     case "user.deactivate":
       // An admin manages others; nobody demotes or deactivates themself by accident here.
       return actor.role === "admin" && subject.kind === "user" && subject.userId !== actor.userId;
+    case "account.view":
     case "account.manage":
       return subject.kind === "own-account" && subject.userId === actor.userId;
   }

@@ -1,1 +1,2 @@
 export { loadAppKey } from "./app-key.ts";
+export { lockDataDir, DataDirLocked } from "./data-dir-lock.ts";

@@ -1,0 +1,107 @@
+import { createAdministrator, issueTokenForUser, listAllUsers } from "../accounts/index.ts";
+import { SCOPES, VigilError, Invalid } from "../core/index.ts";
+import { NO_ORIGIN, type Origin } from "../context.ts";
+import { migrate } from "../db/index.ts";
+import type { Command } from "./command.ts";
+
+const CLI_ORIGIN: Origin = { ...NO_ORIGIN, userAgent: "vigil-cli" };
+
+function describeError(error: unknown): string {
+  if (error instanceof Invalid && Object.keys(error.fields).length) {
+    return `${error.message}: ${Object.entries(error.fields).map(([k, v]) => `${k}: ${v}`).join("; ")}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function reportErrors(io: Parameters<Command["run"]>[3], fn: () => Promise<number>): Promise<number> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof VigilError) {
+      io.err(`vigil: ${describeError(error)}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+export const migrateCommand: Command = {
+  name: "migrate",
+  summary: "apply pending database migrations",
+  usage: "vigil migrate",
+  options: {},
+  async run(services, _values, _stdin, io) {
+    const applied = await migrate(services.db);
+    io.out(applied.length ? `applied: ${applied.map((m) => `${String(m.version).padStart(4, "0")}_${m.name}`).join(", ")}` : "the database is up to date");
+    return 0;
+  },
+};
+
+export const adminCreateCommand: Command = {
+  name: "admin create",
+  summary: "create an administrator (password read from standard input)",
+  usage: "echo 'a long passphrase' | vigil admin create --email E --name N [--org SLUG] [--org-name NAME]",
+  options: { email: { type: "string" }, name: { type: "string" }, org: { type: "string" }, "org-name": { type: "string" } },
+  readsStdin: true,
+  check: (v) => (!v.email || !v.name ? "--email and --name are required" : null),
+  async run(services, values, stdin, io) {
+    return reportErrors(io, async () => {
+      const password = stdin.replace(/\r?\n$/, "");
+      const result = await createAdministrator(services, CLI_ORIGIN, {
+        email: values.email,
+        name: values.name,
+        password,
+        organisation: values.org,
+        organisationName: values["org-name"],
+      });
+      io.out(`created administrator ${String(values.email).toLowerCase()}${result.orgCreated ? ` and organisation ${String(values.org)}` : ""}`);
+      return 0;
+    });
+  },
+};
+
+export const userListCommand: Command = {
+  name: "user list",
+  summary: "list the people who can sign in",
+  usage: "vigil user list [--json]",
+  options: { json: { type: "boolean" } },
+  async run(services, values, _stdin, io) {
+    const users = await listAllUsers(services);
+    if (values.json) {
+      io.out(JSON.stringify(users.map((u) => ({ email: u.email, name: u.name, role: u.role, organisation: u.organisation, secondFactor: u.totp_enabled_at !== null, active: u.deactivated_at === null }))));
+      return 0;
+    }
+    const rows = [["EMAIL", "NAME", "ROLE", "ORGANISATION", "2FA", "STATUS"], ...users.map((u) => [u.email, u.name, u.role, u.organisation, u.totp_enabled_at ? "yes" : "no", u.deactivated_at ? "deactivated" : "active"])];
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...r[i]!].length)));
+    for (const row of rows) io.out(row.map((cell, i) => cell + " ".repeat(widths[i]! - [...cell].length)).join("  ").trimEnd());
+    return 0;
+  },
+};
+
+export const tokenCreateCommand: Command = {
+  name: "token create",
+  summary: "create an API token for a user and print it once",
+  usage: `vigil token create --user EMAIL --name LABEL [--scopes ${SCOPES.join(",")}] [--days N | --no-expiry]`,
+  options: { user: { type: "string" }, name: { type: "string" }, scopes: { type: "string" }, days: { type: "string" }, "no-expiry": { type: "boolean" } },
+  check: (v) => {
+    if (!v.user || !v.name) return "--user and --name are required";
+    if (v.days !== undefined && !/^\d{1,3}$/.test(String(v.days))) return "--days takes a whole number of days";
+    return null;
+  },
+  async run(services, values, _stdin, io) {
+    return reportErrors(io, async () => {
+      const scopes = String(values.scopes ?? "read").split(",").map((s) => s.trim()).filter(Boolean);
+      const created = await issueTokenForUser(services, CLI_ORIGIN, {
+        email: values.user,
+        name: values.name,
+        scopes,
+        expiresInDays: values["no-expiry"] ? null : Number(values.days ?? 90),
+      });
+      io.out(created.token);
+      io.err(created.expiresAt ? `expires ${created.expiresAt.toISOString()}; it will not be shown again` : "never expires; it will not be shown again");
+      return 0;
+    });
+  },
+};
+
+export const COMMANDS: Command[] = [migrateCommand, adminCreateCommand, userListCommand, tokenCreateCommand];

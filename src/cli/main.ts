@@ -1,0 +1,212 @@
+import { existsSync } from "node:fs";
+import { request } from "node:http";
+import { parseArgs } from "node:util";
+import { boot, createLogger } from "../boot.ts";
+import { ConfigError, loadConfig, type Config } from "../config.ts";
+import { MigrationError } from "../db/index.ts";
+import { DataDirLocked, lockDataDir } from "../keys/index.ts";
+import { controlSocketPath, startServer, type LocalCommandResult } from "../web/server.ts";
+import { VERSION } from "../version.ts";
+import type { Services } from "../context.ts";
+import type { Command, CommandOutput, Values } from "./command.ts";
+import { COMMANDS } from "./commands.ts";
+
+const SERVE_USAGE = "vigil serve            (port from VIGIL_PORT, default 8080)";
+
+function topHelp(): string {
+  return [
+    `Vigil ${VERSION}: documentation, evidence and accountability for human rights organisations.`,
+    "",
+    "Usage: vigil <command> [options]",
+    "",
+    "Commands:",
+    `  serve          run the web application`,
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(14)} ${c.summary}`),
+    "",
+    "Every command takes --help. Configuration comes from the environment: see the README.",
+    "While `vigil serve` runs on the embedded database, other commands run inside it through",
+    "its control socket in the data directory.",
+  ].join("\n");
+}
+
+function findCommand(argv: string[]): { command: Command; rest: string[] } | null {
+  for (const command of COMMANDS) {
+    const words = command.name.split(" ");
+    if (words.every((w, i) => argv[i] === w)) return { command, rest: argv.slice(words.length) };
+  }
+  return null;
+}
+
+function parse(command: Command, rest: string[]): { values: Values; help: boolean } {
+  const { values } = parseArgs({ args: rest, options: { ...command.options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false });
+  const { help, ...others } = values as Values;
+  return { values: others, help: help === true };
+}
+
+/** Runs a command inside this process with the given services, capturing its output (used by the control socket). */
+export async function runInProcess(services: Services, argv: string[], stdin: string): Promise<LocalCommandResult> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CommandOutput = { out: (l) => out.push(l), err: (l) => err.push(l) };
+  const found = findCommand(argv);
+  if (!found) return { exitCode: 2, stdout: "", stderr: `vigil: unknown command ${argv.join(" ")}` };
+  try {
+    const { values } = parse(found.command, found.rest);
+    const problem = found.command.check?.(values);
+    if (problem) return { exitCode: 2, stdout: "", stderr: `vigil: ${problem}` };
+    const exitCode = await found.command.run(services, values, stdin, io);
+    return { exitCode, stdout: out.map((l) => `${l}\n`).join(""), stderr: err.map((l) => `${l}\n`).join("") };
+  } catch (error) {
+    return { exitCode: 1, stdout: out.join("\n"), stderr: `vigil: ${error instanceof Error ? error.message : String(error)}\n` };
+  }
+}
+
+function forward(socketPath: string, argv: string[], stdin: string): Promise<LocalCommandResult> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ args: argv, stdin });
+    const req = request({ socketPath, path: "/command", method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")) as LocalCommandResult);
+        } catch (error) {
+          reject(error as Error);
+        }
+      });
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    // Typed at a terminal: read one line without echoing it.
+    process.stderr.write("Password: ");
+    process.stdin.setRawMode(true);
+    return new Promise((resolve) => {
+      let text = "";
+      const onData = (chunk: Buffer) => {
+        for (const ch of chunk.toString("utf8")) {
+          if (ch === "\r" || ch === "\n") {
+            process.stdin.setRawMode(false);
+            process.stdin.off("data", onData);
+            process.stdin.pause();
+            process.stderr.write("\n");
+            resolve(text);
+            return;
+          }
+          if (ch === "\u0003") process.exit(130);
+          if (ch === "\u007f") text = text.slice(0, -1);
+          else text += ch;
+        }
+      };
+      process.stdin.on("data", onData);
+    });
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function emit(result: LocalCommandResult): number {
+  if (result.stdout) process.stdout.write(result.stdout);
+  if (result.stderr) process.stderr.write(result.stderr);
+  return result.exitCode;
+}
+
+async function serveCommand(config: Config): Promise<number> {
+  const log = createLogger(config.logLevel);
+  const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
+  try {
+    const booted = await boot(config, log);
+    const server = await startServer(booted.services, config.databaseUrl ? null : (argv, stdin) => runInProcess(booted.services, argv, stdin));
+    console.error(`Vigil is running at ${server.url} (database: ${booted.services.dbKind})`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+    await server.close();
+    await booted.close();
+    return 0;
+  } finally {
+    unlock();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
+      console.log(topHelp());
+      return argv.length === 0 ? 2 : 0;
+    }
+    if (argv[0] === "--version") {
+      console.log(VERSION);
+      return 0;
+    }
+    if (argv[0] === "serve") {
+      if (argv.includes("--help") || argv.includes("-h")) {
+        console.log(`Usage: ${SERVE_USAGE}`);
+        return 0;
+      }
+      if (argv.length > 1) {
+        console.error(`vigil: serve takes no arguments\nUsage: ${SERVE_USAGE}`);
+        return 2;
+      }
+      return await serveCommand(loadConfig());
+    }
+    const found = findCommand(argv);
+    if (!found) {
+      console.error(`vigil: unknown command "${argv.join(" ")}"\n\n${topHelp()}`);
+      return 2;
+    }
+    let parsed: ReturnType<typeof parse>;
+    try {
+      parsed = parse(found.command, found.rest);
+    } catch (error) {
+      console.error(`vigil: ${(error as Error).message}\nUsage: ${found.command.usage}`);
+      return 2;
+    }
+    if (parsed.help) {
+      console.log(`${found.command.summary}\n\nUsage: ${found.command.usage}`);
+      return 0;
+    }
+    const problem = found.command.check?.(parsed.values);
+    if (problem) {
+      console.error(`vigil: ${problem}\nUsage: ${found.command.usage}`);
+      return 2;
+    }
+    const config = loadConfig();
+    const stdin = found.command.readsStdin ? await readStdin() : "";
+    if (!config.databaseUrl) {
+      const socket = controlSocketPath(config);
+      if (existsSync(socket)) {
+        try {
+          return emit(await forward(socket, argv, stdin));
+        } catch (error) {
+          // A socket left behind by a server that died: fall through and open the database here.
+          if ((error as NodeJS.ErrnoException).code !== "ECONNREFUSED" && (error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        }
+      }
+    }
+    const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
+    try {
+      const booted = await boot(config, createLogger("warn", process.stderr as never));
+      try {
+        return emit(await runInProcess(booted.services, argv, stdin));
+      } finally {
+        await booted.close();
+      }
+    } finally {
+      unlock();
+    }
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof MigrationError || error instanceof DataDirLocked) {
+      console.error(`vigil: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}

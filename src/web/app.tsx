@@ -1,0 +1,97 @@
+import { Hono, type Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { Unauthenticated } from "../core/index.ts";
+import type { Services } from "../context.ts";
+import type { AppEnv } from "./env.ts";
+import { isLocale, negotiateLocale, translator } from "./i18n.ts";
+import { resolvePrincipal } from "./middleware/auth.ts";
+import { csrfProtection } from "./middleware/csrf.ts";
+import { requestContext } from "./middleware/request-context.ts";
+import { securityHeaders } from "./middleware/security-headers.ts";
+import { problemResponse, toProblem } from "./problem.ts";
+import { Redirect, renderPage, safeNext } from "./render.tsx";
+import { LOCALE_COOKIE, readCookie } from "./cookies.ts";
+import { accountPages } from "./routes/account-pages.tsx";
+import { adminPages } from "./routes/admin-pages.tsx";
+import { api } from "./routes/api.ts";
+import { authPages } from "./routes/auth-pages.tsx";
+import { dashboardPages } from "./routes/dashboard.tsx";
+import { staticAssets } from "./static.ts";
+
+function isApi(c: Context<AppEnv>): boolean {
+  const path = new URL(c.req.url).pathname;
+  return path.startsWith("/api/") || path === "/healthz";
+}
+
+function ErrorPage(c: Context<AppEnv>, status: number, detail: string) {
+  const t = c.var.t;
+  const key = [401, 403, 404, 413, 415, 429].includes(status) ? String(status) : status < 500 ? "400" : "500";
+  return renderPage(
+    c,
+    t(`error.${key}.title`),
+    (page) => (
+      <section class="narrow">
+        <h1>{t(`error.${key}.title`)}</h1>
+        <p>{detail}</p>
+        <p class="hint">{t("error.reference", { id: c.var.requestId })}</p>
+        <p>
+          <a href={page.principal ? "/" : "/login"}>{t("error.home")}</a>
+        </p>
+      </section>
+    ),
+    status as ContentfulStatusCode,
+  );
+}
+
+export function createApp(services: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use("*", requestContext(services));
+  app.use("*", securityHeaders());
+  app.use("*", async (c, next) => {
+    const cookie = readCookie(c, LOCALE_COOKIE);
+    const fallback = services.config.defaultLocale;
+    const locale = isLocale(cookie) ? cookie : negotiateLocale(c.req.header("accept-language"), fallback);
+    c.set("locale", locale);
+    c.set("t", translator(locale));
+    await next();
+  });
+  app.use("*", resolvePrincipal());
+  app.use("*", async (c, next) => {
+    // The person's own setting wins over the browser's, once we know who they are.
+    const own = c.var.principal?.user.locale;
+    if (isLocale(own)) {
+      c.set("locale", own);
+      c.set("t", translator(own));
+    }
+    await next();
+  });
+  app.use("*", csrfProtection());
+
+  app.route("/", staticAssets);
+  app.route("/", api);
+  app.route("/", authPages);
+  app.route("/", dashboardPages);
+  app.route("/", adminPages);
+  app.route("/", accountPages);
+
+  app.notFound((c) => {
+    if (isApi(c)) return problemResponse(c, { type: "about:blank", title: "Not Found", status: 404, detail: "no such resource", requestId: c.var.requestId });
+    return ErrorPage(c, 404, c.var.t("error.404.detail"));
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof Redirect) return c.redirect(error.location, 303);
+    if (!isApi(c) && error instanceof Unauthenticated && !c.var.principal) {
+      const url = new URL(c.req.url);
+      return c.redirect(`/login?next=${encodeURIComponent(safeNext(url.pathname))}`, 303);
+    }
+    // Hono has no `t` yet when a middleware before the locale fails; fall back to English.
+    if (!c.var.t) c.set("t", translator(services.config.defaultLocale));
+    const problem = toProblem(c, error);
+    if (isApi(c)) return problemResponse(c, problem, error);
+    if (error instanceof HTTPException && error.status === 405) c.header("Allow", "GET, POST");
+    return ErrorPage(c, problem.status, problem.detail ?? problem.title);
+  });
+  return app;
+}

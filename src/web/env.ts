@@ -1,0 +1,17 @@
+import type { Principal } from "../accounts/index.ts";
+import type { Origin, Services } from "../context.ts";
+import type { Locale, Translate } from "./i18n.ts";
+
+/** What every request carries through the middleware chain. */
+export interface AppEnv {
+  Variables: {
+    services: Services;
+    origin: Origin;
+    requestId: string;
+    locale: Locale;
+    t: Translate;
+    principal: Principal | null;
+    /** The form token to embed in this response's forms. */
+    csrfToken: string;
+  };
+}
