@@ -45,33 +45,41 @@ export async function verifyLog(input: {
   }
 
   const frontier = new MerkleFrontier();
-  const pending: { hash: Hash; level: number; leafIndex: number }[] = [];
+  // Recomputed hashes awaiting comparison with the store, in stored order, as parallel arrays
+  // (two million small objects would cost more than the hashing at a million leaves).
+  const pendingHashes: Hash[] = [];
+  const pendingLevels: number[] = [];
+  const pendingLeaves: number[] = [];
   let nextStoredIndex = 0;
   const compareStored = async (): Promise<FullVerification | undefined> => {
-    if (!input.stored || pending.length === 0) return undefined;
-    const indexes = pending.map((_, i) => nextStoredIndex + i);
+    if (!input.stored || pendingHashes.length === 0) return undefined;
+    const indexes = pendingHashes.map((_, i) => nextStoredIndex + i);
     const stored = await readStoredHashes(input.stored, indexes);
-    const at = pending.findIndex((p, i) => !hashesEqual(p.hash, stored[i] as Hash));
-    const mismatch = pending[at];
-    nextStoredIndex += pending.length;
-    pending.length = 0;
-    if (!mismatch) return undefined;
-    return mismatch.level === 0
-      ? { ok: false, problem: "leaf-mismatch", leafIndex: mismatch.leafIndex }
-      : { ok: false, problem: "stored-hash-mismatch", leafIndex: mismatch.leafIndex, level: mismatch.level };
+    const at = pendingHashes.findIndex((hash, i) => !hashesEqual(hash, stored[i] as Hash));
+    const level = pendingLevels[at] as number;
+    const leafIndex = pendingLeaves[at] as number;
+    nextStoredIndex += pendingHashes.length;
+    pendingHashes.length = pendingLevels.length = pendingLeaves.length = 0;
+    if (at < 0) return undefined;
+    return level === 0
+      ? { ok: false, problem: "leaf-mismatch", leafIndex }
+      : { ok: false, problem: "stored-hash-mismatch", leafIndex, level };
+  };
+  const collect = (hash: Hash, level: number): void => {
+    pendingHashes.push(hash);
+    pendingLevels.push(level);
+    pendingLeaves.push(frontier.size);
   };
 
   if (checkpoint.size > 0) {
-    for await (const leaf of input.leaves) {
-      const leafIndex = frontier.size;
-      if (input.stored) {
-        frontier.append(hashLeaf(leaf), (hash, level) => pending.push({ hash, level, leafIndex }));
-        if (pending.length >= COMPARE_BATCH) {
-          const problem = await compareStored();
-          if (problem) return problem;
-        }
-      } else {
-        frontier.append(hashLeaf(leaf));
+    const source = input.leaves;
+    const leaves = Symbol.iterator in source ? source[Symbol.iterator]() : source[Symbol.asyncIterator]();
+    for (let next = await leaves.next(); !next.done; next = await leaves.next()) {
+      if (input.stored) frontier.append(hashLeaf(next.value), collect);
+      else frontier.append(hashLeaf(next.value));
+      if (pendingHashes.length >= COMPARE_BATCH) {
+        const problem = await compareStored();
+        if (problem) return problem;
       }
       if (frontier.size === checkpoint.size) break;
     }
