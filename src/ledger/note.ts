@@ -46,12 +46,12 @@ export interface OpenedNote {
 }
 
 /** signed-note §Format: non-empty, no Unicode space, no plus. */
-export function isValidKeyName(name: string): boolean {
+function isValidKeyName(name: string): boolean {
   return name.length > 0 && !/[\s+]/u.test(name) && !/\p{Cs}/u.test(name);
 }
 
 /** signed-note §Ed25519: key ID = SHA-256(name || 0x0A || 0x01 || public key)[:4], big-endian. */
-export function ed25519KeyId(name: string, publicKey: Uint8Array): number {
+function ed25519KeyId(name: string, publicKey: Uint8Array): number {
   const digest = createHash("sha256").update(name, "utf8").update(Buffer.from([0x0a, ED25519_TYPE])).update(publicKey).digest();
   return digest.readUInt32BE(0);
 }

@@ -53,7 +53,7 @@ export async function readStoredHashes(reader: HashReader, indexes: readonly Sto
 }
 
 /** Reads the right edge of a stored tree of `size` leaves. */
-export async function readFrontier(size: number, reader: HashReader): Promise<MerkleFrontier> {
+async function readFrontier(size: number, reader: HashReader): Promise<MerkleFrontier> {
   const indexes: StoredIndex[] = [];
   let start = 0;
   for (const level of subtreeLevels(size)) {
