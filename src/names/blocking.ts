@@ -9,6 +9,7 @@
 //  - "t:" + the phonetic key of one token, for single-token names and as a fallback the query
 //    planner uses only when the token is rare;
 //  - "j:" + the phonetic key of the name with spaces removed, for Abdu Rahman / Abdurahman.
+//    (The phonetic key is cut at 40 letters, so one long name gives a bounded key.)
 import { normalizeName } from "./tokens.ts";
 import { phoneticKey } from "./phonetic.ts";
 
@@ -30,10 +31,9 @@ export function blockingKeys(names: readonly string[]): string[] {
           keys.add(a < b ? `p:${a}|${b}` : `p:${b}|${a}`);
         }
       }
-      if (reading.tokens.length > 1) {
-        const joined = phoneticKey(reading.tokens.join(""));
-        if (joined.length >= 3) keys.add(`j:${joined}`);
-      }
+      // Also for one-token names, so that "Abdurahman" meets "Abdu Rahman".
+      const joined = phoneticKey(reading.tokens.join(""));
+      if (joined.length >= 3) keys.add(`j:${joined}`);
     }
   }
   return [...keys].slice(0, MAX_KEYS);

@@ -10,6 +10,14 @@
 // t, 尔 (er) for r, 木 (mu) for m, 甫 (fu) for p, 斯 (si) for s; 古丽 writes Gül-, 阿不都 Abdu-,
 // 江 -jan. We work on pinyin syllables, so the same table serves 热依拉·达吾提 and "Reyila Dawuti".
 
+/**
+ * Characters whose dictionary reading differs from their reading in transcriptions, where each has
+ * one fixed value: 什 is shi in 喀什 (Kashgar), not shen; 都 is du in 阿不都, not dou.
+ */
+export const TRANSCRIPTION_CHARACTER_READINGS: Readonly<Record<string, string>> = {
+  什: "shi", 都: "du", 乐: "le", 樂: "le", 卡: "ka", 伽: "jia", 柏: "bai", 朴: "pu", 单: "dan", 單: "dan", 和: "he", 长: "chang", 長: "chang",
+};
+
 /** Sequences of syllables with a conventional Turkic value, longest first when matched. */
 export const SYLLABLE_SEQUENCES: ReadonlyArray<readonly [string, string]> = [
   ["a bu du", "abdu"], // 阿不都 Abdu- (Abdurehim, Abdukerim…)
@@ -23,6 +31,7 @@ export const SYLLABLE_SEQUENCES: ReadonlyArray<readonly [string, string]> = [
   ["yi sha", "eysa"],
   ["si ma yi", "ismail"], // 司马义 Ismail
   ["yu su fu", "yusup"], // 玉素甫 Yusup
+  ["wei wu er", "uyghur"], // 维吾尔, the Chinese name of the Uyghurs, kept as a surname or pen name
 ];
 
 /** One syllable's Turkic value at the start of a word, inside it, and closing it. */

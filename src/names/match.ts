@@ -5,7 +5,8 @@
 import { compareBirthDates } from "./birth-date.ts";
 import { normalizeCompanyName } from "./legal-forms.ts";
 import { phoneticKey } from "./phonetic.ts";
-import { compareTokens } from "./token-similarity.ts";
+import { compareSyllables, compareTokens, type TokenComparison } from "./token-similarity.ts";
+import { segmentPinyin } from "./transliterate-chinese.ts";
 import { normalizeName, type NameReading, type ReadingSource } from "./tokens.ts";
 
 export type EntitySchema = "Person" | "Company" | "Organization" | "LegalEntity" | "PublicBody" | "Vessel" | "Airplane";
@@ -42,6 +43,8 @@ interface PreparedReading {
   tokens: string[];
   keys: string[];
   sources: ReadingSource[];
+  /** Pinyin syllables per token, when the reading is a Chinese personal name. */
+  syllables: string[][] | null;
 }
 
 interface PreparedName {
@@ -63,7 +66,8 @@ function isOrganisation(schema: EntitySchema): boolean {
 
 function prepareReading(reading: NameReading): PreparedReading {
   const tokens = reading.tokens.slice(0, MAX_TOKENS);
-  return { tokens, keys: tokens.map((t) => phoneticKey(t)), sources: reading.sources };
+  const syllables = reading.chinesePersonalName ? tokens.map((t) => segmentPinyin(t) ?? [t]) : null;
+  return { tokens, keys: tokens.map((t) => phoneticKey(t)), sources: reading.sources, syllables };
 }
 
 export function prepareEntity(entity: EntityNames): PreparedEntity {
@@ -101,7 +105,7 @@ function tokenWeight(token: string): number {
 /** A token that appears only on the side with more tokens (a patronymic, a middle name) costs this share of its weight. */
 const EXTRA_TOKEN_COST = 0.5;
 /** Token pairs below this similarity are not the same token. */
-const MIN_TOKEN_SIMILARITY = 0.6;
+const MIN_TOKEN_SIMILARITY = 0.7;
 /** Comparing whole names with spaces removed (Abdu Rahman / Abdurahman) is slightly weaker evidence. */
 const JOINED_DISCOUNT = 0.95;
 
@@ -117,9 +121,12 @@ function alignReadings(q: PreparedReading, c: PreparedReading): Alignment {
   const n = q.tokens.length;
   const m = c.tokens.length;
   const pairs: { i: number; j: number; sim: number; phonetic: boolean; initial: boolean }[] = [];
+  const syllabic = q.syllables !== null && c.syllables !== null;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
-      const t = compareTokens(q.tokens[i] ?? "", c.tokens[j] ?? "", q.keys[i], c.keys[j]);
+      const t: TokenComparison = syllabic
+        ? { similarity: compareSyllables(q.syllables?.[i] ?? [], c.syllables?.[j] ?? []), phonetic: false, initial: false }
+        : compareTokens(q.tokens[i] ?? "", c.tokens[j] ?? "", q.keys[i], c.keys[j]);
       if (t.similarity >= MIN_TOKEN_SIMILARITY) pairs.push({ i, j, sim: t.similarity, phonetic: t.phonetic, initial: t.initial });
     }
   }
@@ -169,6 +176,7 @@ function alignReadings(q: PreparedReading, c: PreparedReading): Alignment {
 
 function compareJoined(q: PreparedReading, c: PreparedReading): number {
   if (q.tokens.length < 2 && c.tokens.length < 2) return 0;
+  if (q.syllables && c.syllables) return compareSyllables(q.syllables.flat(), c.syllables.flat()) * JOINED_DISCOUNT;
   const a = q.tokens.join("");
   const b = c.tokens.join("");
   return compareTokens(a, b).similarity * JOINED_DISCOUNT;
@@ -188,8 +196,13 @@ function compareNames(query: PreparedEntity, candidate: PreparedEntity): NameCom
   let best: NameComparison | null = null;
   for (const qn of query.names) {
     for (const cn of candidate.names) {
+      // When both names read as Chinese personal names, that reading decides: the letter-by-letter
+      // Cyrillic reading of a Palladius name (Ли Кэцян → li ketsyan) must not outvote the characters.
+      const bothChinese = qn.readings.some((r) => r.syllables) && cn.readings.some((r) => r.syllables);
       for (const qr of qn.readings) {
+        if (bothChinese && !qr.syllables) continue;
         for (const cr of cn.readings) {
+          if (bothChinese && !cr.syllables) continue;
           const alignment = alignReadings(qr, cr);
           const joined = compareJoined(qr, cr);
           const score = Math.max(alignment.score, joined);

@@ -23,10 +23,37 @@ export function compareTokens(a: string, b: string, keyA = phoneticKey(a), keyB 
     return { similarity: 0.8, phonetic: false, initial: true };
   }
   const edit = editSimilarity(a, b);
-  if (keyA.length >= 2 && keyA === keyB) {
+  if (keyA.length >= 1 && keyA === keyB) {
     // Longer skeletons are stronger evidence: "PTLXT" agreeing says more than "LM".
     const floor = 0.78 + 0.04 * Math.min(keyA.length, 4);
     return { similarity: Math.min(0.98, Math.max(edit, floor + 0.05 * edit)), phonetic: true, initial: false };
   }
-  return { similarity: edit, phonetic: false, initial: false };
+  // Skeletons that begin with different consonant classes are rarely spellings of one name
+  // (Gulshan/Rushan, Kezhi/Leji); vowels in front do not count (Ilham/Yilihamu share "LM").
+  const differentOnset = keyA.length > 0 && keyB.length > 0 && keyA[0] !== keyB[0];
+  return { similarity: differentOnset ? edit * ONSET_MISMATCH_FACTOR : edit, phonetic: false, initial: false };
+}
+
+const ONSET_MISMATCH_FACTOR = 0.85;
+
+/**
+ * Two tokens of Chinese personal names in pinyin, compared syllable by syllable in order: every
+ * syllable is a character, and a different or displaced character is a different name (陈全国 /
+ * 陈国全, 李克强 / 李强). Identical syllable sequences are equal; otherwise the share of syllables in
+ * the longest common subsequence, capped well below a match.
+ */
+export function compareSyllables(a: readonly string[], b: readonly string[]): number {
+  if (a.length === b.length && a.every((s, i) => s === b[i])) return 1;
+  const n = a.length;
+  const m = b.length;
+  if (n === 0 || m === 0) return 0;
+  const dp: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = 1; i <= n; i++) {
+    for (let j = 1; j <= m; j++) {
+      const row = dp[i] ?? [];
+      const up = dp[i - 1] ?? [];
+      row[j] = a[i - 1] === b[j - 1] ? (up[j - 1] ?? 0) + 1 : Math.max(up[j] ?? 0, row[j - 1] ?? 0);
+    }
+  }
+  return 0.5 * ((dp[n]?.[m] ?? 0) / Math.max(n, m));
 }

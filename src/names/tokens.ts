@@ -3,7 +3,7 @@
 // name gives its letter-by-letter reading and, when it parses as Palladius, the pinyin it encodes.
 // All are kept; the matcher takes the best pairing and reports which readings it used.
 import anyAscii from "any-ascii";
-import { bridgeSyllables } from "./chinese-turkic-bridge.ts";
+import { TRANSCRIPTION_CHARACTER_READINGS, bridgeSyllables } from "./chinese-turkic-bridge.ts";
 import { cleanText, foldLatin, splitNameParts } from "./normalize.ts";
 import { detectScripts, scriptOfChar, type Script } from "./scripts.ts";
 import { cyrillicToLatin, palladiusToPinyin } from "./transliterate-cyrillic.ts";
@@ -11,6 +11,7 @@ import {
   chinesePersonalNameToPinyin,
   hanToPinyinSyllables,
   isHan,
+  isPinyinPersonalName,
   segmentPinyin,
   splitChinesePersonalName,
   startsWithCommonSurname,
@@ -24,6 +25,11 @@ export interface NameReading {
   tokens: string[];
   /** How the tokens were obtained (one entry per transliteration used). */
   sources: ReadingSource[];
+  /**
+   * The tokens are a Chinese personal name in pinyin (surname + given name). Two such names are
+   * compared syllable by syllable, since each syllable is a character: 陈国全 is not 陈全国.
+   */
+  chinesePersonalName: boolean;
 }
 
 export interface NormalizedName {
@@ -41,6 +47,8 @@ const MAX_READINGS = 4;
 interface RunReading {
   primary: { tokens: string[]; source: ReadingSource };
   alternative?: { tokens: string[]; source: ReadingSource };
+  /** Evidence that the name is a transcribed Turkic name (Han interpunct, a long pinyin word). */
+  turkicEvidence?: boolean;
 }
 
 function scriptRuns(part: string): { script: Script; text: string }[] {
@@ -59,10 +67,12 @@ function readHan(text: string, wholeNameIsOnePart: boolean): RunReading {
   if (wholeNameIsOnePart && splitChinesePersonalName(text) && startsWithCommonSurname(text)) {
     return { primary: { tokens: chinesePersonalNameToPinyin(text), source: "pinyin" } };
   }
-  const syllables = hanToPinyinSyllables(text);
+  // Transcriptions are read character by character, each with its transcription value.
+  const syllables = Array.from(text).map((ch) => TRANSCRIPTION_CHARACTER_READINGS[ch] ?? hanToPinyinSyllables(ch).join(""));
   return {
     primary: { tokens: [syllables.join("")], source: "pinyin" },
     alternative: { tokens: [bridgeSyllables(syllables)], source: "turkic-bridge" },
+    turkicEvidence: true,
   };
 }
 
@@ -72,9 +82,15 @@ function readRun(script: Script, text: string, wholeNameIsOnePart: boolean): Run
       const token = foldLatin(text);
       if (!token) return null;
       const syllables = segmentPinyin(token);
-      // Pinyin of a transcribed Turkic name ("Yilihamu", "Dawuti"): offer the bridge reading too.
-      if (syllables && syllables.length >= 3) {
-        return { primary: { tokens: [token], source: "latin" }, alternative: { tokens: [bridgeSyllables(syllables)], source: "turkic-bridge" } };
+      // Pinyin of a transcribed Turkic name ("Yilihamu Tuheti", "Duolikun Aisha"): offer the bridge
+      // reading too, when one word is long enough (3+ syllables) to be a transcription rather than
+      // a Chinese given name.
+      if (syllables && syllables.length >= 2) {
+        return {
+          primary: { tokens: [token], source: "latin" },
+          alternative: { tokens: [bridgeSyllables(syllables)], source: "turkic-bridge" },
+          turkicEvidence: syllables.length >= 3,
+        };
       }
       return { primary: { tokens: [token], source: "latin" } };
     }
@@ -111,19 +127,23 @@ export function normalizeName(raw: string): NormalizedName {
     }
   }
   const readings: NameReading[] = [];
+  const reading = (chosen: { tokens: string[]; source: ReadingSource }[]): NameReading => {
+    const tokens = chosen.flatMap((c) => c.tokens).filter((t) => t.length > 0);
+    const fromHanPersonalName = runs.length === 1 && chosen[0]?.source === "pinyin" && tokens.length === 2 && !runs[0]?.alternative;
+    return {
+      tokens,
+      sources: [...new Set(chosen.map((c) => c.source))],
+      chinesePersonalName: fromHanPersonalName || ((chosen.every((c) => c.source !== "turkic-bridge")) && isPinyinPersonalName(tokens)),
+    };
+  };
   if (runs.length > 0) {
-    readings.push({
-      tokens: runs.flatMap((r) => r.primary.tokens).filter((t) => t.length > 0),
-      sources: [...new Set(runs.map((r) => r.primary.source))],
-    });
+    readings.push(reading(runs.map((r) => r.primary)));
+    const turkic = runs.some((r) => r.turkicEvidence);
     const altSources = [...new Set(runs.flatMap((r) => (r.alternative ? [r.alternative.source] : [])))];
     for (const source of altSources) {
       if (readings.length >= MAX_READINGS) break;
-      const chosen = runs.map((r) => (r.alternative?.source === source ? r.alternative : r.primary));
-      readings.push({
-        tokens: chosen.flatMap((c) => c.tokens).filter((t) => t.length > 0),
-        sources: [...new Set(chosen.map((c) => c.source))],
-      });
+      if (source === "turkic-bridge" && !turkic) continue;
+      readings.push(reading(runs.map((r) => (r.alternative?.source === source ? r.alternative : r.primary))));
     }
   }
   return { original: typeof raw === "string" ? raw : "", cleaned, scripts: detectScripts(cleaned), readings };

@@ -20,6 +20,30 @@ const COMMON_SURNAMES = new Set(
   ),
 );
 
+/** Pinyin of the common surnames, to recognise a Chinese personal name written in Latin letters. */
+export const COMMON_SURNAME_PINYIN: ReadonlySet<string> = new Set(
+  [...COMMON_SURNAMES, ...COMPOUND_SURNAMES].map((s) => hanToPinyinSyllables(s, true).join("")),
+);
+
+/**
+ * Whether Latin tokens are shaped like a Chinese personal name in pinyin: two or three tokens, a
+ * common surname first or last, every token pinyin, four syllables at most (Chen Quanguo, Quanguo
+ * Chen, Chen Quan Guo, Wang Yi).
+ */
+export function isPinyinPersonalName(tokens: readonly string[]): boolean {
+  if (tokens.length < 2 || tokens.length > 3) return false;
+  const first = tokens[0] ?? "";
+  const last = tokens[tokens.length - 1] ?? "";
+  if (!COMMON_SURNAME_PINYIN.has(first) && !COMMON_SURNAME_PINYIN.has(last)) return false;
+  let syllables = 0;
+  for (const t of tokens) {
+    const seg = segmentPinyin(t);
+    if (!seg) return false;
+    syllables += seg.length;
+  }
+  return syllables <= 4;
+}
+
 export function isHan(text: string): boolean {
   return /^[\p{Script=Han}]+$/u.test(text);
 }
