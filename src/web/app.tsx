@@ -49,6 +49,13 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.use("*", requestContext(services));
   app.use("*", securityHeaders());
   app.use("*", async (c, next) => {
+    // Refuse a declared oversized body before anything reads it; bodies without a length are counted as read.
+    if (Number(c.req.header("content-length") ?? "0") > services.config.maxBodyBytes) {
+      throw new HTTPException(413, { message: `the request body is larger than ${services.config.maxBodyBytes} bytes` });
+    }
+    await next();
+  });
+  app.use("*", async (c, next) => {
     const cookie = readCookie(c, LOCALE_COOKIE);
     const fallback = services.config.defaultLocale;
     const locale = isLocale(cookie) ? cookie : negotiateLocale(c.req.header("accept-language"), fallback);

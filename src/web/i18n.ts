@@ -42,11 +42,19 @@ export function translator(locale: Locale): Translate {
   };
 }
 
-/** Services speak English; their messages are looked up by their text under `messages.` when translated. */
+/**
+ * Services speak English; their messages are looked up by their text under `messages.`. A message
+ * carrying a number ("wait 16 seconds") is looked up with the number as `{n}` and the number put back.
+ */
 export function translateMessage(t: Translate, message: string): string {
   const key = `messages.${message}`;
   const translated = t(key);
-  return translated === key ? message : translated;
+  if (translated !== key) return translated;
+  const number = /\d+/.exec(message)?.[0];
+  if (number === undefined) return message;
+  const patternKey = `messages.${message.replace(/\d+/, "{n}")}`;
+  const pattern = t(patternKey);
+  return pattern === patternKey ? message : pattern.replace("{n}", number);
 }
 
 /** Picks the best supported locale from an Accept-Language header (RFC 9110 §12.5.4). */

@@ -1,6 +1,8 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv, FormData } from "../env.ts";
+
+export type { FormData };
 
 export class BadRequest extends HTTPException {}
 
@@ -43,10 +45,11 @@ function decodeComponent(value: string): string {
   }
 }
 
-export type FormData = Record<string, string | string[]>;
 
 /** Reads an HTML form (application/x-www-form-urlencoded), strictly. Repeated fields become arrays. */
 export async function readForm(c: Context<AppEnv>): Promise<FormData> {
+  const cached = c.get("form");
+  if (cached) return cached;
   if (mediaType(c) !== "application/x-www-form-urlencoded") bad(415, "forms must be sent as application/x-www-form-urlencoded");
   const text = await readText(c);
   const form: FormData = {};
@@ -61,6 +64,7 @@ export async function readForm(c: Context<AppEnv>): Promise<FormData> {
     const prior = form[key];
     form[key] = prior === undefined ? value : Array.isArray(prior) ? [...prior, value] : [prior, value];
   }
+  c.set("form", form);
   return form;
 }
 
