@@ -21,8 +21,8 @@ export interface CreatedInvitation {
 /** Creates a one-time invitation link. The token is returned once and stored only as a hash. */
 export async function inviteMember(services: Services, origin: Origin, principal: Principal, raw: unknown): Promise<CreatedInvitation> {
   const { actor } = principal;
-  const input = parseInput(InvitationSchema, raw);
   await requirePermission(services, origin, can(actor, "user.invite", { kind: "organisation", orgId: actor.orgId }), actor, "user.invite", { type: "organisation", id: actor.orgId });
+  const input = parseInput(InvitationSchema, raw);
   const existing = await services.db
     .selectFrom("users as u")
     .innerJoin("memberships as m", "m.user_id", "u.id")
@@ -30,7 +30,7 @@ export async function inviteMember(services: Services, origin: Origin, principal
     .where("u.email", "=", input.email)
     .where("m.org_id", "=", actor.orgId)
     .executeTakeFirst();
-  if (existing) throw new Conflict("this person is already a member", );
+  if (existing) throw new Conflict("this person is already a member");
   const token = randomToken(INVITATION_PREFIX);
   const id = randomUUID();
   const expiresAt = new Date(services.now().getTime() + services.config.invitationDays * 86_400_000);

@@ -10,6 +10,7 @@ import { verifyPassword } from "./passwords.ts";
 import { createSession, revokeSession, type NewSession } from "./sessions.ts";
 import { clearFailures, recordFailure, secondsUntilAllowed } from "./throttle.ts";
 import type { Principal } from "./principal.ts";
+import { requireOwnAccount } from "./users.ts";
 
 const RECOVERY_CODE_COUNT = 10;
 
@@ -70,6 +71,7 @@ async function readSecret(services: Services, userId: string): Promise<{ secret:
 
 /** Confirms enrolment with a code from the app; returns the recovery codes, shown once. */
 export async function confirmEnrolment(services: Services, origin: Origin, principal: Principal, code: string): Promise<string[]> {
+  await requireOwnAccount(services, origin, principal, "account.second-factor.enable");
   if (principal.user.totpEnabled) throw new Conflict("a second factor is already set up");
   const stored = await readSecret(services, principal.user.id);
   if (!stored) throw new Invalid("start the set-up again", { code: "start the set-up again" });
@@ -145,6 +147,7 @@ export async function promoteAfterEnrolment(services: Services, origin: Origin, 
 }
 
 export async function disableSecondFactor(services: Services, origin: Origin, principal: Principal, password: string): Promise<void> {
+  await requireOwnAccount(services, origin, principal, "account.second-factor.disable");
   if (principal.org.requireTotp) throw new Forbidden("your organisation requires a second factor");
   const row = await services.db.selectFrom("users").select("password_hash").where("id", "=", principal.user.id).executeTakeFirstOrThrow();
   if (!(await verifyPassword(row.password_hash, password))) throw new Invalid("the password is not right", { password: "the password is not right" });
@@ -156,6 +159,7 @@ export async function disableSecondFactor(services: Services, origin: Origin, pr
 }
 
 export async function regenerateRecoveryCodes(services: Services, origin: Origin, principal: Principal): Promise<string[]> {
+  await requireOwnAccount(services, origin, principal, "account.recovery-codes.regenerate");
   if (!principal.user.totpEnabled) throw new Conflict("set up a second factor first");
   return services.db.transaction().execute(async (tx) => {
     const codes = await replaceRecoveryCodes(tx, principal.user.id);

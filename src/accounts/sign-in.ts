@@ -6,6 +6,7 @@ import { burnPasswordCheck, verifyPassword, PASSWORD_MAX } from "./passwords.ts"
 import { clearFailures, recordFailure, secondsUntilAllowed, throttleKeys } from "./throttle.ts";
 import { createSession, revokeSession, revokeUserSessions, type NewSession } from "./sessions.ts";
 import { parseInput } from "./input.ts";
+import { requireOwnAccount } from "./users.ts";
 import type { Principal } from "./principal.ts";
 
 export const SignInSchema = z.object({
@@ -79,6 +80,7 @@ export async function signOut(services: Services, origin: Origin, principal: Pri
 
 /** Ends every session of the caller, on every device, this one included. */
 export async function signOutEverywhere(services: Services, origin: Origin, principal: Principal): Promise<number> {
+  await requireOwnAccount(services, origin, principal, "auth.sign-out-everywhere");
   return services.db.transaction().execute(async (tx) => {
     const count = await revokeUserSessions(tx, principal.user.id, services.now());
     await recordAudit(tx, origin, { orgId: principal.org.id, actorId: principal.user.id, action: "auth.sign-out-everywhere", details: { sessions: count } });

@@ -4,6 +4,7 @@ import { Forbidden, hashToken, NotFound, randomToken, SCOPES, type Role, type Sc
 import type { Origin, Services } from "../context.ts";
 import { recordAudit } from "../audit/index.ts";
 import { parseInput } from "./input.ts";
+import { requireOwnAccount } from "./users.ts";
 import { API_TOKEN_PREFIX, type Principal } from "./principal.ts";
 
 export const TokenSchema = z.object({
@@ -57,6 +58,7 @@ export async function listApiTokens(services: Services, principal: Principal) {
 }
 
 export async function revokeApiToken(services: Services, origin: Origin, principal: Principal, tokenId: string): Promise<void> {
+  await requireOwnAccount(services, origin, principal, "account.token.revoke");
   await services.db.transaction().execute(async (tx) => {
     const result = await tx
       .updateTable("api_tokens")

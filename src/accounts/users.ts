@@ -68,9 +68,9 @@ export const RoleSchema = z.object({ role: z.enum(ROLES) });
 
 export async function changeRole(services: Services, origin: Origin, principal: Principal, userId: string, raw: unknown): Promise<void> {
   const { actor } = principal;
-  const { role } = parseInput(RoleSchema, raw);
   await requirePermission(services, origin, can(actor, "user.change-role", { kind: "user", orgId: actor.orgId, userId }), actor, "user.change-role", { type: "user", id: userId });
   const member = await memberOf(services, actor.orgId, userId);
+  const { role } = parseInput(RoleSchema, raw);
   if (member.role === role) return;
   if (member.role === "admin" && !member.deactivated_at && (await countActiveAdmins(services, actor.orgId)) <= 1) {
     throw new Conflict("an organisation must keep at least one active administrator");
@@ -100,9 +100,16 @@ export async function setActive(services: Services, origin: Origin, principal: P
   });
 }
 
+/** Changes to one's own account: a person always may; a token only with the write scope. */
+export async function requireOwnAccount(services: Services, origin: Origin, principal: Principal, action: string): Promise<void> {
+  const own = { kind: "own-account", userId: principal.user.id } as const;
+  await requirePermission(services, origin, can(principal.actor, "account.manage", own), principal.actor, action, { type: "user", id: principal.user.id });
+}
+
 export const PasswordChangeSchema = z.object({ current: z.string().max(1024), password: z.string().max(1024) });
 
 export async function changePassword(services: Services, origin: Origin, principal: Principal, raw: unknown): Promise<void> {
+  await requireOwnAccount(services, origin, principal, "account.password.change");
   const input = parseInput(PasswordChangeSchema, raw);
   const row = await services.db.selectFrom("users").select("password_hash").where("id", "=", principal.user.id).executeTakeFirstOrThrow();
   if (!(await verifyPassword(row.password_hash, input.current))) {
@@ -130,6 +137,7 @@ export const LOCALES = ["en", "ug", "zh-Hans"] as const;
 export const PreferencesSchema = z.object({ locale: z.enum([...LOCALES, ""]).transform((v) => v || null) });
 
 export async function setPreferences(services: Services, origin: Origin, principal: Principal, raw: unknown): Promise<void> {
+  await requireOwnAccount(services, origin, principal, "account.preferences");
   const { locale } = parseInput(PreferencesSchema, raw);
   await services.db.transaction().execute(async (tx) => {
     await tx.updateTable("users").set({ locale }).where("id", "=", principal.user.id).execute();
@@ -141,8 +149,8 @@ export const OrganisationSettingsSchema = z.object({ requireTotp: z.boolean() })
 
 export async function configureOrganisation(services: Services, origin: Origin, principal: Principal, raw: unknown): Promise<void> {
   const { actor } = principal;
-  const input = parseInput(OrganisationSettingsSchema, raw);
   await requirePermission(services, origin, can(actor, "organisation.configure", { kind: "organisation", orgId: actor.orgId }), actor, "organisation.configure", { type: "organisation", id: actor.orgId });
+  const input = parseInput(OrganisationSettingsSchema, raw);
   await services.db.transaction().execute(async (tx) => {
     await tx.updateTable("organisations").set({ require_totp: input.requireTotp }).where("id", "=", actor.orgId).execute();
     await recordAudit(tx, origin, { orgId: actor.orgId, actorId: actor.userId, action: "organisation.configure", targetType: "organisation", targetId: actor.orgId, details: input });

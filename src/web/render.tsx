@@ -46,6 +46,8 @@ export function signedIn(c: Context<AppEnv>): Principal {
     throw new Redirect(`/login?next=${encodeURIComponent(safeNext(url.pathname + url.search))}`);
   }
   if (principal.secondFactorPending) throw new Redirect("/login/second-factor");
+  // Pages are for people; scripts use the API.
+  if (principal.via === "token") throw new Forbidden("API tokens work on the API only");
   return principal;
 }
 

@@ -1,0 +1,155 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { inviteMember } from "../../src/accounts/index.ts";
+import { NO_ORIGIN } from "../../src/context.ts";
+import { ROLES, type Role } from "../../src/core/index.ts";
+import { createApp } from "../../src/web/app.tsx";
+import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
+import { addMember, addOrganisation, sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
+import { Client, csrfFrom } from "../helpers/http.ts";
+
+/**
+ * Every route × every role, plus anonymous and a member of another organisation.
+ * A route added to the application without a row here fails the first test.
+ *   public  — anyone, signed in or not
+ *   member  — anyone signed in to this organisation; anonymous is sent to sign in (401 on the API)
+ *   admin   — administrators only; the other roles get 403
+ */
+type Access = "public" | "member" | "admin";
+const TABLE: Record<string, Access> = {
+  "GET /static/:name": "public",
+  "GET /healthz": "public",
+  "GET /api/v1/openapi.json": "public",
+  "GET /api/v1/me": "member",
+  "GET /setup": "public",
+  "POST /setup": "public",
+  "GET /login": "public",
+  "POST /login": "public",
+  "GET /login/second-factor": "member",
+  "POST /login/second-factor": "member",
+  "POST /logout": "public",
+  "GET /language/:locale": "public",
+  "GET /invite/:token": "public",
+  "POST /invite/:token": "public",
+  "GET /": "member",
+  "GET /admin/users": "admin",
+  "POST /admin/users/invite": "admin",
+  "POST /admin/users/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/role": "admin",
+  "POST /admin/users/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/deactivate": "admin",
+  "POST /admin/users/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/reactivate": "admin",
+  "POST /admin/invitations/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/revoke": "admin",
+  "POST /admin/organisation": "admin",
+  "GET /admin/audit": "admin",
+  "GET /account": "member",
+  "POST /account/password": "member",
+  "POST /account/preferences": "member",
+  "POST /account/tokens": "member",
+  "POST /account/tokens/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/revoke": "member",
+  "POST /account/sessions/revoke-all": "member",
+  "GET /account/second-factor": "member",
+  "POST /account/second-factor": "member",
+  "POST /account/second-factor/disable": "member",
+  "POST /account/recovery-codes": "member",
+};
+
+type Caller = Role | "anonymous" | "outsider";
+const CALLERS: Caller[] = ["anonymous", ...ROLES, "outsider"];
+
+for (const target of databaseTargets()) {
+  describe(`authorization table on ${target.name}`, () => {
+    let services: TestServices;
+    const emails = new Map<Caller, string>();
+    let targetUserId = "";
+    let invitationId = "";
+    before(async () => {
+      services = await openTestServices(target);
+      const org = await setUpOrganisation(services);
+      emails.set("admin", org.adminEmail);
+      const { principal: admin } = await sessionFor(services, org.adminEmail);
+      for (const role of ROLES.filter((r) => r !== "admin")) emails.set(role, (await addMember(services, admin, role, `${role}@watch.example`)).principal.user.email);
+      targetUserId = (await addMember(services, admin, "viewer", "target@watch.example")).userId;
+      invitationId = (await inviteMember(services, NO_ORIGIN, admin, { email: "pending@watch.example", role: "viewer" })).id;
+      const other = await addOrganisation(services, "elsewhere");
+      emails.set("outsider", other.adminEmail);
+    });
+    after(async () => {
+      await services.close();
+    });
+
+    it("has a row for every route of the application, and no row for a route that is gone", () => {
+      const app = createApp(services);
+      const routes = new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`));
+      const missing = [...routes].filter((r) => !(r in TABLE));
+      const stale = Object.keys(TABLE).filter((r) => !routes.has(r));
+      assert.deepEqual(missing, [], "routes without a row in the authorization table");
+      assert.deepEqual(stale, [], "rows for routes that do not exist");
+    });
+
+    // Routes whose made-up record is rightly not found by an allowed caller.
+    const NO_SUCH_TOKEN = "00000000-0000-4000-8000-000000000000";
+    const EXPECTED_404 = new Set(["/account/tokens/" + NO_SUCH_TOKEN + "/revoke", "/invite/vgi_not-a-real-invitation"]);
+
+    function concrete(route: string): string {
+      const path = route.split(" ")[1]!;
+      const id = path.startsWith("/admin/invitations") ? invitationId : path.startsWith("/account/tokens") ? NO_SUCH_TOKEN : targetUserId;
+      return path
+        .replace(/:id\{.*\{12\}\}/, id)
+        .replace(":name", "vigil.css")
+        .replace(":locale", "ug")
+        .replace(":token", "vgi_not-a-real-invitation");
+    }
+
+    const BODIES: Record<string, Record<string, string>> = {
+      "/admin/users/invite": { email: "new@watch.example", role: "viewer" },
+      "/admin/organisation": { requireTotp: "" },
+      "/role": { role: "viewer" },
+      "/account/preferences": { locale: "" },
+    };
+
+    for (const caller of CALLERS) {
+      it(`gives ${caller} exactly what the table allows`, async () => {
+        const problems: string[] = [];
+        for (const [route, access] of Object.entries(TABLE)) {
+          const client = Client.for(services);
+          const email = emails.get(caller);
+          if (email) await client.signIn(email);
+          const [method] = route.split(" ");
+          const path = concrete(route);
+          let res: Response;
+          if (method === "GET") res = await client.get(path);
+          else {
+            const source = email ? "/account" : "/login";
+            const token = csrfFrom(await (await client.get(source)).text());
+            const key = Object.keys(BODIES).find((k) => path.endsWith(k));
+            res = await client.post(path, { _csrf: token, ...(key ? BODIES[key] : {}) });
+          }
+          const location = res.headers.get("location") ?? "";
+          const sentToSignIn = (res.status === 303 && location.startsWith("/login")) || res.status === 401;
+          const refused = res.status === 403 || res.status === 404;
+          if (res.status >= 500) problems.push(`${route}: ${res.status}`);
+          if (access === "public") {
+            if (res.status === 401 || res.status === 403) problems.push(`${route}: public but ${res.status}`);
+          } else if (caller === "anonymous") {
+            if (!sentToSignIn) problems.push(`${route}: anonymous got ${res.status} ${location}`);
+          } else if (access === "admin" && caller !== "admin") {
+            // An outsider's admin is an admin elsewhere: our records must be invisible or refused.
+            const ok = caller === "outsider" ? refused || (res.status < 400 && !path.includes(targetUserId) && !path.includes(invitationId)) : res.status === 403;
+            if (!ok) problems.push(`${route}: ${caller} got ${res.status}`);
+          } else if (res.status === 404 && !EXPECTED_404.has(path)) {
+            problems.push(`${route}: ${caller} got 404`);
+          } else if (res.status === 401 || res.status === 403 || (sentToSignIn && !route.includes("logout") && !route.includes("revoke-all"))) {
+            problems.push(`${route}: ${caller} refused with ${res.status} ${location}`);
+          }
+        }
+        assert.deepEqual(problems, []);
+      });
+    }
+
+    it("left the target account as the admin's actions set it, and nothing from refused callers", async () => {
+      const target = await services.db.selectFrom("memberships").select("role").where("user_id", "=", targetUserId).executeTakeFirstOrThrow();
+      assert.equal(target.role, "viewer");
+      const invitations = await services.db.selectFrom("invitations").select(["email", "org_id"]).where("email", "=", "new@watch.example").execute();
+      assert.ok(invitations.length <= 2, "only the two admins (ours and the outsider in their own organisation) could invite");
+    });
+  });
+}
