@@ -24,15 +24,19 @@ export interface Booted {
 }
 
 /** Opens the database (embedded or server), applies migrations, loads the application key. */
-export async function boot(config: Config, log: Logger): Promise<Booted> {
+export async function boot(config: Config, log: Logger, options: { migrate?: boolean } = {}): Promise<Booted> {
   let dataDir: string | undefined;
   if (!config.databaseUrl) {
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     dataDir = join(config.dataDir, "pgdata");
   }
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir,
+    onConnectionError: (error) => log.warn({ err: { message: error.message } }, "database connection lost; the pool reconnects"),
+  });
   try {
-    const applied = await migrate(database.db);
+    const applied = options.migrate === false ? [] : await migrate(database.db);
     if (applied.length) log.info({ migrations: applied.map((m) => `${m.version}_${m.name}`) }, "migrations applied");
   } catch (error) {
     await database.close();

@@ -15,6 +15,8 @@ export interface Command {
   summary: string;
   usage: string;
   options: Options;
+  /** Applies migrations itself, so the CLI must not apply them when it opens the database. */
+  migratesItself?: boolean;
   /** Reads a secret (a password) from standard input. */
   readsStdin?: boolean;
   /** Checks the arguments before anything is opened, so a mistake costs nothing. Returns an error message or null. */

@@ -7,8 +7,9 @@ import type { Command } from "./command.ts";
 const CLI_ORIGIN: Origin = { ...NO_ORIGIN, userAgent: "vigil-cli" };
 
 function describeError(error: unknown): string {
-  if (error instanceof Invalid && Object.keys(error.fields).length) {
-    return `${error.message}: ${Object.entries(error.fields).map(([k, v]) => `${k}: ${v}`).join("; ")}`;
+  if (error instanceof Invalid) {
+    const details = Object.entries(error.fields).filter(([, v]) => v !== error.message);
+    if (details.length) return `${error.message}: ${details.map(([k, v]) => `${k}: ${v}`).join("; ")}`;
   }
   return error instanceof Error ? error.message : String(error);
 }
@@ -30,6 +31,7 @@ export const migrateCommand: Command = {
   summary: "apply pending database migrations",
   usage: "vigil migrate",
   options: {},
+  migratesItself: true,
   async run(services, _values, _stdin, io) {
     const applied = await migrate(services.db);
     io.out(applied.length ? `applied: ${applied.map((m) => `${String(m.version).padStart(4, "0")}_${m.name}`).join(", ")}` : "the database is up to date");

@@ -57,7 +57,7 @@ export async function runInProcess(services: Services, argv: string[], stdin: st
     const exitCode = await found.command.run(services, values, stdin, io);
     return { exitCode, stdout: out.map((l) => `${l}\n`).join(""), stderr: err.map((l) => `${l}\n`).join("") };
   } catch (error) {
-    return { exitCode: 1, stdout: out.join("\n"), stderr: `vigil: ${error instanceof Error ? error.message : String(error)}\n` };
+    return { exitCode: 1, stdout: out.map((l) => `${l}\n`).join(""), stderr: `vigil: ${error instanceof Error ? error.message : String(error)}\n` };
   }
 }
 
@@ -121,7 +121,18 @@ async function serveCommand(config: Config): Promise<number> {
   const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
   try {
     const booted = await boot(config, log);
-    const server = await startServer(booted.services, config.databaseUrl ? null : (argv, stdin) => runInProcess(booted.services, argv, stdin));
+    let server: Awaited<ReturnType<typeof startServer>>;
+    try {
+      server = await startServer(booted.services, config.databaseUrl ? null : (argv, stdin) => runInProcess(booted.services, argv, stdin));
+    } catch (error) {
+      await booted.close();
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EADDRINUSE" || code === "EACCES") {
+        console.error(`vigil: cannot listen on ${config.host}:${config.port} (${code === "EADDRINUSE" ? "the port is in use" : "permission denied"}): set VIGIL_PORT`);
+        return 1;
+      }
+      throw error;
+    }
     console.error(`Vigil is running at ${server.url} (database: ${booted.services.dbKind})`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
@@ -193,7 +204,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
     try {
-      const booted = await boot(config, createLogger("warn", process.stderr as never));
+      const booted = await boot(config, createLogger("warn", process.stderr as never), { migrate: !found.command.migratesItself });
       try {
         return emit(await runInProcess(booted.services, argv, stdin));
       } finally {

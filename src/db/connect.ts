@@ -19,6 +19,8 @@ export interface DatabaseOptions {
   dataDir?: string | undefined;
   /** Pool size for the server. */
   maxConnections?: number;
+  /** Told when the server drops an idle pooled connection (restart, failover); the pool reconnects by itself. */
+  onConnectionError?: (error: Error) => void;
 }
 
 function pgTypes(): pg.CustomTypesConfig {
@@ -36,6 +38,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       types: pgTypes(),
       application_name: "vigil",
     });
+    // Without a listener, a connection ended by the server would crash the process.
+    pool.on("error", (error) => options.onConnectionError?.(error));
     // Fail at start, with the server's own message, rather than on the first request.
     const client = await pool.connect();
     client.release();

@@ -51,7 +51,19 @@ function listen(server: Server): Promise<void> {
 export async function startServer(services: Services, runLocal: LocalCommandRunner | null): Promise<RunningServer> {
   const { config } = services;
   const app = createApp(services);
-  const http = serve({ fetch: app.fetch, hostname: config.host, port: config.port }) as Server;
+  // Requests still being handled when we stop are let finish before the database closes under them.
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
+  const fetch = async (request: Request, env: unknown) => {
+    inFlight++;
+    try {
+      return await app.fetch(request, env);
+    } finally {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    }
+  };
+  const http = serve({ fetch, hostname: config.host, port: config.port }) as Server;
   await listen(http);
   const address = http.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -69,7 +81,13 @@ export async function startServer(services: Services, runLocal: LocalCommandRunn
   return {
     url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
     close: async () => {
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([new Promise<void>((resolve) => (drained = resolve)), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      }
+      http.closeAllConnections();
+      await closed;
       if (control) {
         await new Promise<void>((resolve) => control!.close(() => resolve()));
         const socket = controlSocketPath(config);
