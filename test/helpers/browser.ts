@@ -1,6 +1,7 @@
+import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from "playwright-core";
 import { startServer } from "../../src/web/server.ts";
 import { databaseTargets, openTestServices, type TestServices } from "./database.ts";
 
@@ -75,6 +76,8 @@ export class BrowserWatch {
   async newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
     const context = await this.#browser.newContext({ baseURL: this.#baseURL, locale: "en-GB", ...options });
     this.#contexts.add(context);
+    // Pages answer in milliseconds here; a step that waits longer is stuck, and should say so soon.
+    context.setDefaultTimeout(10_000);
     await context.addInitScript(REPORT_CSP_VIOLATIONS);
     context.on("page", (page) => this.#watch(page));
     return context;
@@ -107,6 +110,32 @@ export class BrowserWatch {
     for (const context of this.#contexts) await context.close();
     this.#contexts.clear();
   }
+}
+
+/**
+ * Clicks a form's submit button and checks the server's answer to that POST before any redirect is
+ * followed (303 unless told otherwise), so a refusal fails with what the page said rather than with
+ * a wait that runs out. Returns once the page it leads to (the answer itself, or where the redirect
+ * points) has loaded.
+ */
+export async function submit(page: Page, button: Locator, expectedStatus = 303): Promise<void> {
+  const from = new URL(page.url()).pathname;
+  const arrived = page.waitForEvent("framenavigated", (frame) => frame === page.mainFrame());
+  arrived.catch(() => undefined); // awaited below only when the answer was the one expected
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && r.request().isNavigationRequest() && r.request().frame() === page.mainFrame()),
+    button.click(),
+  ]);
+  const status = response.status();
+  if (status !== expectedStatus) {
+    const redirected = status >= 300 && status < 400;
+    const html = redirected ? "" : await response.text();
+    const main = /<main[^>]*>([\s\S]*?)<\/main>/.exec(html)?.[1] ?? html;
+    const said = redirected ? `redirect to ${response.headers()["location"] ?? "?"}` : main.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim().slice(0, 300);
+    assert.fail(`the form on ${from} was answered ${status}, not ${expectedStatus}: ${said}`);
+  }
+  await arrived;
+  await page.waitForLoadState();
 }
 
 const require = createRequire(import.meta.url);
