@@ -111,6 +111,25 @@ export interface AuditEventsTable {
   ledger_index: number | null;
 }
 
+export interface LedgerLeavesTable {
+  idx: number;
+  org_id: string;
+  data: Uint8Array;
+  created_at: DefaultNow;
+}
+
+export interface LedgerHashesTable {
+  idx: number;
+  hash: Uint8Array;
+}
+
+export interface LedgerCheckpointsTable {
+  size: number;
+  root_hash: Uint8Array;
+  note: string;
+  created_at: DefaultNow;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -129,6 +148,9 @@ export interface Schema {
   api_tokens: ApiTokensTable;
   login_throttle: LoginThrottleTable;
   audit_events: AuditEventsTable;
+  ledger_leaves: LedgerLeavesTable;
+  ledger_hashes: LedgerHashesTable;
+  ledger_checkpoints: LedgerCheckpointsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
