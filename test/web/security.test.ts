@@ -22,7 +22,7 @@ for (const target of databaseTargets()) {
       assert.match(csp, /script-src 'self'(;|$)/);
       assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
       assert.match(csp, /frame-ancestors 'none'/);
-      assert.equal(res.headers.get("referrer-policy"), "no-referrer");
+      assert.equal(res.headers.get("referrer-policy"), "same-origin");
       assert.equal(res.headers.get("x-content-type-options"), "nosniff");
       assert.equal(res.headers.get("strict-transport-security"), null, "no HSTS over plain HTTP");
       assert.ok(res.headers.get("x-request-id"));

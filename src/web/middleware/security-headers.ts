@@ -19,7 +19,9 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
     c.header("Content-Security-Policy", CSP);
-    c.header("Referrer-Policy", "no-referrer");
+    // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` on our own form posts,
+    // which the CSRF check must refuse. Other hosts still receive no referrer.
+    c.header("Referrer-Policy", "same-origin");
     c.header("X-Content-Type-Options", "nosniff");
     c.header("X-Frame-Options", "DENY");
     c.header("Cross-Origin-Opener-Policy", "same-origin");

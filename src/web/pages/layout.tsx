@@ -56,7 +56,7 @@ export const Layout: FC<{ page: PageContext; title: string; children?: Child }> 
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
         <title>{`${title} · Vigil`}</title>
         <link rel="stylesheet" href="/static/vigil.css" />
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />

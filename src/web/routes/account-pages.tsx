@@ -65,7 +65,9 @@ function AccountPage(page: PageContext, view: AccountView) {
         <form method="post" action="/account/preferences">
           <Csrf page={page} />
           <div class="field">
-            <label for="f-locale">{t("account.language")}</label>
+            <label for="f-locale" class="visually-hidden">
+              {t("account.language")}
+            </label>
             <select id="f-locale" name="locale">
               <option value="">{t("account.browserLanguage")}</option>
               {LOCALES.map((l) => (
