@@ -28,6 +28,9 @@ export const MeSchema = z.object({
   scopes: z.array(z.enum(SCOPES)).nullable(),
 });
 
+/** Unknown fields are refused, not ignored: a typo must not pass silently. */
+export const MePatchSchema = z.strictObject({ locale: z.enum(["en", "ug", "zh-Hans"]).nullable() });
+
 function json(schema: z.ZodType) {
   return { content: { "application/json": { schema: z.toJSONSchema(schema, { target: "draft-2020-12" }) } } };
 }
@@ -52,6 +55,15 @@ export function openApiDocument() {
           summary: "The caller: user, organisation, role",
           security: [{ bearer: [] }],
           responses: { "200": { description: "the caller", ...json(MeSchema) }, "401": problem, "403": problem },
+        },
+        patch: {
+          summary: "Change the caller's interface language (null: follow the browser)",
+          security: [{ bearer: [] }],
+          requestBody: { required: true, ...json(MePatchSchema) },
+          responses: {
+            "200": { description: "the caller, updated", ...json(MeSchema) },
+            "400": problem, "401": problem, "403": problem, "413": problem, "415": problem, "422": problem,
+          },
         },
       },
     },

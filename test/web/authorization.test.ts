@@ -21,6 +21,7 @@ const TABLE: Record<string, Access> = {
   "GET /healthz": "public",
   "GET /api/v1/openapi.json": "public",
   "GET /api/v1/me": "member",
+  "PATCH /api/v1/me": "member",
   "GET /setup": "public",
   "POST /setup": "public",
   "GET /login": "public",
@@ -117,6 +118,10 @@ for (const target of databaseTargets()) {
           const path = concrete(route);
           let res: Response;
           if (method === "GET") res = await client.get(path);
+          else if (method === "PATCH") {
+            const token = email ? csrfFrom(await (await client.get("/account")).text()) : "";
+            res = await client.request(path, { method, body: JSON.stringify({ locale: null }), headers: { "content-type": "application/json", "x-csrf-token": token, origin: "http://vigil.test" } });
+          }
           else {
             const source = email ? "/account" : "/login";
             const token = csrfFrom(await (await client.get(source)).text());

@@ -4,7 +4,9 @@ import { VERSION } from "../../version.ts";
 import type { AppEnv } from "../env.ts";
 import { requirePrincipal } from "../middleware/auth.ts";
 import { requirePermission } from "../../audit/index.ts";
-import { openApiDocument } from "../openapi.ts";
+import { MePatchSchema, openApiDocument } from "../openapi.ts";
+import { readJson } from "../middleware/body.ts";
+import { parseInput, setPreferences, type Principal } from "../../accounts/index.ts";
 
 export const api = new Hono<AppEnv>();
 
@@ -15,18 +17,30 @@ api.get("/healthz", async (c) => {
   return c.json({ status: "ok", database: services.dbKind, version: VERSION });
 });
 
-api.get("/api/v1/me", async (c) => {
-  const principal = requirePrincipal(c);
+function describeMe(principal: Principal) {
   const { actor } = principal;
-  const own = { kind: "own-account", userId: actor.userId } as const;
-  await requirePermission(c.var.services, c.var.origin, can(actor, "account.view", own), actor, "account.view", { type: "user", id: actor.userId });
-  return c.json({
+  return {
     user: { id: principal.user.id, name: principal.user.name, email: principal.user.email, locale: principal.user.locale, secondFactor: principal.user.totpEnabled },
     organisation: { id: principal.org.id, name: principal.org.name, slug: principal.org.slug },
     role: actor.role,
     authenticatedWith: principal.via,
     scopes: actor.scopes,
-  });
+  };
+}
+
+api.get("/api/v1/me", async (c) => {
+  const principal = requirePrincipal(c);
+  const { actor } = principal;
+  const own = { kind: "own-account", userId: actor.userId } as const;
+  await requirePermission(c.var.services, c.var.origin, can(actor, "account.view", own), actor, "account.view", { type: "user", id: actor.userId });
+  return c.json(describeMe(principal));
+});
+
+api.patch("/api/v1/me", async (c) => {
+  const principal = requirePrincipal(c);
+  const input = parseInput(MePatchSchema, await readJson(c));
+  await setPreferences(c.var.services, c.var.origin, principal, { locale: input.locale ?? "" });
+  return c.json(describeMe({ ...principal, user: { ...principal.user, locale: input.locale } }));
 });
 
 api.get("/api/v1/openapi.json", (c) => c.json(openApiDocument()));
