@@ -13,7 +13,7 @@ export class Client {
     return new Client(createApp(services));
   }
 
-  async request(path: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(path: string, init: Omit<RequestInit, "headers"> & { headers?: Record<string, string> } = {}): Promise<Response> {
     const headers: Record<string, string> = { host: "vigil.test", ...(init.headers ?? {}) };
     if (this.cookies.size && !("cookie" in headers)) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
     const res = await this.app.request(`http://vigil.test${path}`, { ...init, headers });
