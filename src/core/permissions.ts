@@ -19,7 +19,9 @@ export type Subject =
   | { kind: "organisation"; orgId: string }
   | { kind: "user"; orgId: string; userId: string }
   | { kind: "audit"; orgId: string }
-  | { kind: "own-account"; userId: string };
+  | { kind: "own-account"; userId: string }
+  /** An organisation's custody ledger. */
+  | { kind: "ledger"; orgId: string };
 
 export type Action =
   | "organisation.view"
@@ -30,7 +32,10 @@ export type Action =
   | "user.deactivate"
   | "audit.read"
   | "account.view"
-  | "account.manage";
+  | "account.manage"
+  | "ledger.read-hashes"
+  | "ledger.read-entries"
+  | "ledger.configure";
 
 /** What a token needs among its scopes to perform an action. */
 const SCOPE_OF: Record<Action, Scope> = {
@@ -43,9 +48,14 @@ const SCOPE_OF: Record<Action, Scope> = {
   "audit.read": "admin",
   "account.view": "read",
   "account.manage": "write",
+  "ledger.read-hashes": "read",
+  "ledger.read-entries": "admin",
+  "ledger.configure": "admin",
 };
 
-function sameOrganisation(actor: Actor, subject: Subject): boolean {
+function sameOrganisation(actor: Actor, action: Action, subject: Subject): boolean {
+  // A log's hashes are checked by whoever holds a copy: partners and other organisations included.
+  if (action === "ledger.read-hashes") return true;
   return !("orgId" in subject) || subject.orgId === actor.orgId;
 }
 
@@ -72,6 +82,12 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
     case "user.deactivate":
       // An admin manages others; nobody demotes or deactivates themself by accident here.
       return actor.role === "admin" && subject.kind === "user" && subject.userId !== actor.userId;
+    case "ledger.read-hashes":
+      // Hashes and checkpoints reveal only how many events there were and when.
+      return true;
+    case "ledger.read-entries":
+    case "ledger.configure":
+      return actor.role === "admin";
     case "account.view":
     case "account.manage":
       return subject.kind === "own-account" && subject.userId === actor.userId;
@@ -79,5 +95,5 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
 }
 
 export function can(actor: Actor, action: Action, subject: Subject): boolean {
-  return sameOrganisation(actor, subject) && tokenAllows(actor, action) && roleAllows(actor, action, subject);
+  return sameOrganisation(actor, action, subject) && tokenAllows(actor, action) && roleAllows(actor, action, subject);
 }

@@ -13,7 +13,7 @@ import { DbHashReader } from "./hash-reader.ts";
 /** One event for the custody ledger, as a service knows it. */
 export interface CustodyEventInput {
   kind: CustodyEventKind;
-  /** The organisation whose evidence or record the event is about; written into the leaf as details.org. */
+  /** The organisation whose evidence or record the event is about: the event goes to its log, and into the leaf as details.org. */
   orgId: string;
   /** Opaque id of the evidence item or record (a UUID, a blob's SHA-256…), never a name. */
   subject: string;
@@ -24,19 +24,22 @@ export interface CustodyEventInput {
 }
 
 /**
- * Key of the advisory lock that serialises appends across every process sharing the database:
- * a leaf index is the tree size read under it, so two writers never take the same one.
+ * Class of the advisory locks that serialise appends to one organisation's log across every
+ * process sharing the database: a leaf index is the tree size read under the lock, so two
+ * writers never take the same one. The second key is hashtext(org id); a collision between two
+ * organisations only makes them queue together.
  */
 export const APPEND_LOCK = 0x5649_4731; // "VIG1"
 
-// 3 parameters per leaf row and 2 per hash row: stays far below PostgreSQL's 65,535 bind parameters.
+// 3 parameters per row: stays far below PostgreSQL's 65,535 bind parameters.
 const ROWS_PER_INSERT = 5_000;
 
-/** Number of leaves in the log, as seen by this transaction. */
-export async function ledgerSize(db: Tx): Promise<number> {
+/** Number of leaves in an organisation's log, as seen by this transaction. */
+export async function ledgerSize(db: Tx, orgId: string): Promise<number> {
   const row = await db
     .selectFrom("ledger_leaves")
     .select(sql<number | null>`max(idx)`.as("last"))
+    .where("org_id", "=", orgId)
     .executeTakeFirstOrThrow();
   return row.last === null ? 0 : Number(row.last) + 1;
 }
@@ -67,18 +70,31 @@ export async function appendCustodyEvents(
       }),
     ),
   );
-  await sql`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`.execute(tx);
-  const size = await ledgerSize(tx);
-  const written = await storedHashesForAppend(size, leaves.map(hashLeaf), new DbHashReader(tx));
-  const leafRows = leaves.map((data, i) => ({ idx: size + i, org_id: events[i]!.orgId, data: Buffer.from(data) }));
+  // Each organisation's events go to its own log; lock the logs in one order so two writers cannot deadlock.
+  const orgIds = [...new Set(events.map((event) => event.orgId))].sort();
+  const indexOf = new Map<number, number>();
+  for (const orgId of orgIds) {
+    const positions = events.flatMap((event, i) => (event.orgId === orgId ? [i] : []));
+    const first = await appendToLog(tx, orgId, positions.map((i) => leaves[i]!));
+    positions.forEach((position, k) => indexOf.set(position, first + k));
+  }
+  return events.map((_, i) => indexOf.get(i)!);
+}
+
+/** Appends leaves to one organisation's log under its lock; returns the index of the first. */
+async function appendToLog(tx: Tx, orgId: string, leaves: readonly Uint8Array[]): Promise<number> {
+  await sql`SELECT pg_advisory_xact_lock(${APPEND_LOCK}, hashtext(${orgId}))`.execute(tx);
+  const size = await ledgerSize(tx, orgId);
+  const written = await storedHashesForAppend(size, leaves.map(hashLeaf), new DbHashReader(tx, orgId));
+  const leafRows = leaves.map((data, i) => ({ org_id: orgId, idx: size + i, data: Buffer.from(data) }));
   for (let i = 0; i < leafRows.length; i += ROWS_PER_INSERT) {
     await tx.insertInto("ledger_leaves").values(leafRows.slice(i, i + ROWS_PER_INSERT)).execute();
   }
-  const hashRows = written.hashes.map((hash, i) => ({ idx: written.firstIndex + i, hash: Buffer.from(hash) }));
+  const hashRows = written.hashes.map((hash, i) => ({ org_id: orgId, idx: written.firstIndex + i, hash: Buffer.from(hash) }));
   for (let i = 0; i < hashRows.length; i += ROWS_PER_INSERT) {
     await tx.insertInto("ledger_hashes").values(hashRows.slice(i, i + ROWS_PER_INSERT)).execute();
   }
-  return leafRows.map((row) => row.idx);
+  return size;
 }
 
 /** The single-event door the vault and the record services call. */

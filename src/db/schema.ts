@@ -111,19 +111,30 @@ export interface AuditEventsTable {
   ledger_index: number | null;
 }
 
-export interface LedgerLeavesTable {
-  idx: number;
+export interface LedgerLogsTable {
   org_id: string;
+  origin: string;
+  signer_key_sealed: Uint8Array;
+  verifier_key: string;
+  public: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: DefaultNow;
+}
+
+export interface LedgerLeavesTable {
+  org_id: string;
+  idx: number;
   data: Uint8Array;
   created_at: DefaultNow;
 }
 
 export interface LedgerHashesTable {
+  org_id: string;
   idx: number;
   hash: Uint8Array;
 }
 
 export interface LedgerCheckpointsTable {
+  org_id: string;
   size: number;
   root_hash: Uint8Array;
   note: string;
@@ -148,6 +159,7 @@ export interface Schema {
   api_tokens: ApiTokensTable;
   login_throttle: LoginThrottleTable;
   audit_events: AuditEventsTable;
+  ledger_logs: LedgerLogsTable;
   ledger_leaves: LedgerLeavesTable;
   ledger_hashes: LedgerHashesTable;
   ledger_checkpoints: LedgerCheckpointsTable;
