@@ -1,13 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { cleanText, Conflict, Forbidden, hashToken, Invalid, NotFound, randomToken, SCOPES } from "../core/index.ts";
+import { cleanText, Conflict, Forbidden, Invalid, isRole, NotFound } from "../core/index.ts";
 import type { Origin, Services } from "../context.ts";
 import { recordAudit } from "../audit/index.ts";
 import { checkPasswordStrength, hashPassword } from "./passwords.ts";
 import { emailSchema, nameSchema, parseInput } from "./input.ts";
 import { newPseudonym } from "./setup.ts";
-import { API_TOKEN_PREFIX } from "./principal.ts";
-import { scopesAllowed, type CreatedToken } from "./tokens.ts";
+import { issueApiToken, TokenSchema, type CreatedToken } from "./tokens.ts";
 
 /**
  * What the installation's operator does from the `vigil` command. Whoever runs it holds the data
@@ -74,12 +73,7 @@ export async function listAllUsers(services: Services) {
     .execute();
 }
 
-const IssueSchema = z.object({
-  email: emailSchema,
-  name: z.string().trim().min(1, "required").max(100, "at most 100 characters"),
-  scopes: z.array(z.enum(SCOPES)).min(1, "choose at least one scope"),
-  expiresInDays: z.number().int().min(1).max(365).nullable(),
-});
+const IssueSchema = TokenSchema.extend({ email: emailSchema });
 
 export async function issueTokenForUser(services: Services, origin: Origin, raw: unknown): Promise<CreatedToken> {
   const input = parseInput(IssueSchema, raw);
@@ -90,20 +84,7 @@ export async function issueTokenForUser(services: Services, origin: Origin, raw:
     .where("u.email", "=", input.email)
     .orderBy("m.created_at")
     .executeTakeFirst();
-  if (!user) throw new NotFound(`no user with the email ${input.email}`);
+  if (!user || !isRole(user.role)) throw new NotFound(`no user with the email ${input.email}`);
   if (user.deactivated_at) throw new Forbidden("this user is deactivated");
-  const allowed = scopesAllowed(user.role as Parameters<typeof scopesAllowed>[0]);
-  const refused = input.scopes.filter((s) => !allowed.includes(s));
-  if (refused.length) throw new Forbidden(`the user's role does not allow the scope ${refused.join(", ")}`);
-  const token = randomToken(API_TOKEN_PREFIX);
-  const id = randomUUID();
-  const expiresAt = input.expiresInDays === null ? null : new Date(services.now().getTime() + input.expiresInDays * 86_400_000);
-  await services.db.transaction().execute(async (tx) => {
-    await tx
-      .insertInto("api_tokens")
-      .values({ id, user_id: user.id, org_id: user.org_id, name: input.name, token_hash: hashToken(token), scopes: [...new Set(input.scopes)], expires_at: expiresAt })
-      .execute();
-    await recordAudit(tx, origin, { orgId: user.org_id, actorId: null, actorLabel: "cli", action: "account.token.create", targetType: "api-token", targetId: id, details: { name: input.name, scopes: input.scopes } });
-  });
-  return { id, token, expiresAt };
+  return issueApiToken(services, origin, { userId: user.id, orgId: user.org_id, role: user.role, actorId: null }, input);
 }

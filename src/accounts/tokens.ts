@@ -26,24 +26,48 @@ export interface CreatedToken {
   expiresAt: Date | null;
 }
 
-export async function createApiToken(services: Services, origin: Origin, principal: Principal, raw: unknown): Promise<CreatedToken> {
-  const input = parseInput(TokenSchema, raw);
-  // A script cannot mint itself new tokens: tokens are made by a person or by the local CLI.
-  if (principal.via === "token") throw new Forbidden("API tokens cannot create tokens");
-  const allowed = scopesAllowed(principal.actor.role);
+export interface TokenHolder {
+  userId: string;
+  orgId: string;
+  role: Role;
+  /** The person who asked for it, or null when the operator did from the CLI. */
+  actorId: string | null;
+}
+
+/**
+ * Issues a token for a holder, within the scopes the holder's role allows. The one place where
+ * tokens are made: the account page and `vigil token create` both come here.
+ */
+export async function issueApiToken(services: Services, origin: Origin, holder: TokenHolder, input: z.output<typeof TokenSchema>): Promise<CreatedToken> {
+  const allowed = scopesAllowed(holder.role);
   const refused = input.scopes.filter((s) => !allowed.includes(s));
-  if (refused.length) throw new Forbidden(`your role does not allow the scope ${refused.join(", ")}`);
+  if (refused.length) throw new Forbidden(`the role does not allow the scope ${refused.join(", ")}`);
   const token = randomToken(API_TOKEN_PREFIX);
   const id = randomUUID();
   const expiresAt = input.expiresInDays === null ? null : new Date(services.now().getTime() + input.expiresInDays * 86_400_000);
   await services.db.transaction().execute(async (tx) => {
     await tx
       .insertInto("api_tokens")
-      .values({ id, user_id: principal.user.id, org_id: principal.org.id, name: input.name, token_hash: hashToken(token), scopes: [...new Set(input.scopes)], expires_at: expiresAt })
+      .values({ id, user_id: holder.userId, org_id: holder.orgId, name: input.name, token_hash: hashToken(token), scopes: [...new Set(input.scopes)], expires_at: expiresAt })
       .execute();
-    await recordAudit(tx, origin, { orgId: principal.org.id, actorId: principal.user.id, action: "account.token.create", targetType: "api-token", targetId: id, details: { name: input.name, scopes: input.scopes } });
+    await recordAudit(tx, origin, {
+      orgId: holder.orgId,
+      actorId: holder.actorId,
+      actorLabel: holder.actorId ? null : "cli",
+      action: "account.token.create",
+      targetType: "api-token",
+      targetId: id,
+      details: { name: input.name, scopes: input.scopes, holder: holder.userId },
+    });
   });
   return { id, token, expiresAt };
+}
+
+export async function createApiToken(services: Services, origin: Origin, principal: Principal, raw: unknown): Promise<CreatedToken> {
+  const input = parseInput(TokenSchema, raw);
+  // A script cannot mint itself new tokens: tokens are made by a person or by the local CLI.
+  if (principal.via === "token") throw new Forbidden("API tokens cannot create tokens");
+  return issueApiToken(services, origin, { userId: principal.user.id, orgId: principal.org.id, role: principal.actor.role, actorId: principal.user.id }, input);
 }
 
 export async function listApiTokens(services: Services, principal: Principal) {

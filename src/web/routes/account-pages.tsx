@@ -5,6 +5,7 @@ import {
   type CreatedToken,
 } from "../../accounts/index.ts";
 import type { AppEnv } from "../env.ts";
+import { formatTime, UUID_PARAM } from "../format.ts";
 import { LOCALES } from "../i18n.ts";
 import { field, fields, readForm } from "../middleware/body.ts";
 import { clearCookie, SESSION_COOKIE } from "../cookies.ts";
@@ -13,13 +14,6 @@ import { Csrf, ErrorSummary, Field, Notice, type PageContext } from "../pages/la
 import { EnrolmentSteps, RecoveryCodes } from "./auth-pages.tsx";
 
 export const accountPages = new Hono<AppEnv>();
-
-const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-
-function when(locale: string, date: Date | null): string {
-  if (!date) return "—";
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(date) + " UTC";
-}
 
 interface AccountView {
   sessions: Awaited<ReturnType<typeof listSessions>>;
@@ -131,10 +125,10 @@ function AccountPage(page: PageContext, view: AccountView) {
             {view.sessions.map((s) => (
               <tr>
                 <td>
-                  {when(locale, s.created_at)}
+                  {formatTime(locale, s.created_at)}
                   {s.id === p.sessionId ? ` (${t("account.thisSession")})` : ""}
                 </td>
-                <td>{when(locale, s.last_seen_at)}</td>
+                <td>{formatTime(locale, s.last_seen_at)}</td>
                 <td dir="ltr">{s.ip ?? "—"}</td>
                 <td dir="ltr">{s.user_agent?.slice(0, 80) ?? "—"}</td>
               </tr>
@@ -177,8 +171,8 @@ function AccountPage(page: PageContext, view: AccountView) {
                 <tr>
                   <td dir="auto">{tk.name}</td>
                   <td>{tk.scopes.map((s) => t(`scopes.${s}`)).join(", ")}</td>
-                  <td>{when(locale, tk.expires_at)}</td>
-                  <td>{when(locale, tk.last_used_at)}</td>
+                  <td>{formatTime(locale, tk.expires_at)}</td>
+                  <td>{formatTime(locale, tk.last_used_at)}</td>
                   <td>
                     <form method="post" action={`/account/tokens/${tk.id}/revoke`} class="inline">
                       <Csrf page={page} />
@@ -274,7 +268,7 @@ accountPages.post("/account/tokens", async (c) => {
   }
 });
 
-accountPages.post(`/account/tokens/:id{${UUID}}/revoke`, async (c) => {
+accountPages.post(`/account/tokens/:id{${UUID_PARAM}}/revoke`, async (c) => {
   const principal = signedIn(c);
   await readForm(c);
   return accountAction(c, "token", () => revokeApiToken(c.var.services, c.var.origin, principal, c.req.param("id")), "token-revoked");

@@ -3,19 +3,13 @@ import { changeRole, configureOrganisation, inviteMember, listInvitations, listM
 import { ROLES } from "../../core/index.ts";
 import { AuditFilterSchema, listAuditEvents, type AuditPage } from "../../audit/index.ts";
 import type { AppEnv } from "../env.ts";
+import { formatTime, UUID_PARAM } from "../format.ts";
 import { field, readForm } from "../middleware/body.ts";
 import { formProblem, Redirect, renderPage, signedIn, type FormProblem } from "../render.tsx";
 import { Csrf, ErrorSummary, Field, Notice, type PageContext } from "../pages/layout.tsx";
 import { parseInput } from "../../accounts/index.ts";
 
 export const adminPages = new Hono<AppEnv>();
-
-const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-
-function formatTime(locale: string, date: Date | null): string {
-  if (!date) return "—";
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(date) + " UTC";
-}
 
 interface UsersView {
   members: Awaited<ReturnType<typeof listMembers>>;
@@ -208,25 +202,25 @@ async function userAction(c: Context<AppEnv>, run: () => Promise<void>, done: st
   throw new Redirect(`/admin/users?done=${done}`);
 }
 
-adminPages.post(`/admin/users/:id{${UUID}}/role`, async (c) => {
+adminPages.post(`/admin/users/:id{${UUID_PARAM}}/role`, async (c) => {
   const principal = signedIn(c);
   const form = await readForm(c);
   return userAction(c, () => changeRole(c.var.services, c.var.origin, principal, c.req.param("id"), { role: field(form, "role") }), "role-changed");
 });
 
-adminPages.post(`/admin/users/:id{${UUID}}/deactivate`, async (c) => {
+adminPages.post(`/admin/users/:id{${UUID_PARAM}}/deactivate`, async (c) => {
   const principal = signedIn(c);
   await readForm(c);
   return userAction(c, () => setActive(c.var.services, c.var.origin, principal, c.req.param("id"), false), "deactivated");
 });
 
-adminPages.post(`/admin/users/:id{${UUID}}/reactivate`, async (c) => {
+adminPages.post(`/admin/users/:id{${UUID_PARAM}}/reactivate`, async (c) => {
   const principal = signedIn(c);
   await readForm(c);
   return userAction(c, () => setActive(c.var.services, c.var.origin, principal, c.req.param("id"), true), "reactivated");
 });
 
-adminPages.post(`/admin/invitations/:id{${UUID}}/revoke`, async (c) => {
+adminPages.post(`/admin/invitations/:id{${UUID_PARAM}}/revoke`, async (c) => {
   const principal = signedIn(c);
   await readForm(c);
   return userAction(c, () => revokeInvitation(c.var.services, c.var.origin, principal, c.req.param("id")), "invitation-revoked");

@@ -1,0 +1,87 @@
+import { Hono, type Context } from "hono";
+import {
+  consistencyProof,
+  inclusionProof,
+  orgIdForSlug,
+  parseCount,
+  readCheckpoint,
+  readEntryBundle,
+  readTile,
+  setLedgerPublic,
+  type ServedTile,
+} from "../../custody/index.ts";
+import type { AppEnv } from "../env.ts";
+import { requirePrincipal } from "../middleware/auth.ts";
+import { readForm } from "../middleware/body.ts";
+
+/**
+ * Each organisation's custody log in the C2SP tlog-tiles layout under /ledger/<slug>/, so
+ * standard tooling can follow it, plus JSON proofs under /api/v1/ledger/<slug>/.
+ * Thin: every access decision is in src/custody and the permission hub.
+ */
+export const ledgerRoutes = new Hono<AppEnv>();
+
+/** Who asks: a fully signed-in principal, or nobody. */
+function reader(c: Context<AppEnv>) {
+  const principal = c.var.principal;
+  return principal && !principal.secondFactorPending ? principal.actor : null;
+}
+
+function tileResponse(c: Context<AppEnv>, tile: ServedTile): Response {
+  // Partial tiles are replaced by wider ones as the log grows; full tiles never change.
+  c.header("Cache-Control", tile.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  return c.body(Buffer.from(tile.bytes), 200, { "Content-Type": "application/octet-stream" });
+}
+
+ledgerRoutes.get("/ledger/:org/checkpoint", async (c) => {
+  const services = c.var.services;
+  const note = await readCheckpoint(services, c.var.origin, reader(c), await orgIdForSlug(services, c.req.param("org")));
+  c.header("Cache-Control", "no-cache");
+  return c.body(note, 200, { "Content-Type": "text/plain; charset=utf-8" });
+});
+
+ledgerRoutes.get("/ledger/:org/tile/entries/*", async (c) => {
+  const services = c.var.services;
+  const orgId = await orgIdForSlug(services, c.req.param("org"));
+  const rest = new URL(c.req.url).pathname.split("/tile/entries/")[1] ?? "";
+  return tileResponse(c, await readEntryBundle(services, c.var.origin, reader(c), orgId, rest));
+});
+
+ledgerRoutes.get("/ledger/:org/tile/*", async (c) => {
+  const services = c.var.services;
+  const orgId = await orgIdForSlug(services, c.req.param("org"));
+  const path = new URL(c.req.url).pathname.replace(/^\/ledger\/[^/]+\//, "");
+  return tileResponse(c, await readTile(services, c.var.origin, reader(c), orgId, path));
+});
+
+ledgerRoutes.get("/api/v1/ledger/:org/proof/inclusion", async (c) => {
+  const services = c.var.services;
+  const orgId = await orgIdForSlug(services, c.req.param("org"));
+  const index = parseCount(c.req.query("index"), "index");
+  const size = parseCount(c.req.query("size"), "size");
+  return c.json(await inclusionProof(services, c.var.origin, reader(c), orgId, index, size));
+});
+
+ledgerRoutes.get("/api/v1/ledger/:org/proof/consistency", async (c) => {
+  const services = c.var.services;
+  const orgId = await orgIdForSlug(services, c.req.param("org"));
+  const oldSize = parseCount(c.req.query("old"), "old");
+  const size = parseCount(c.req.query("size"), "size");
+  return c.json(await consistencyProof(services, c.var.origin, reader(c), orgId, oldSize, size));
+});
+
+/** `{ "public": true }` as JSON, or `public=on` from a form: whether anyone may read the hashes. */
+ledgerRoutes.post("/api/v1/ledger/settings", async (c) => {
+  const principal = requirePrincipal(c);
+  // The body is read before the permission check here, but only into a value the service checks after it.
+  let isPublic: unknown;
+  if ((c.req.header("content-type") ?? "").startsWith("application/json")) {
+    const body: unknown = await c.req.json().catch(() => undefined);
+    isPublic = typeof body === "object" && body !== null ? (body as { public?: unknown }).public : undefined;
+  } else {
+    const value = (await readForm(c)).public;
+    isPublic = value === "on" || value === "true";
+  }
+  await setLedgerPublic(c.var.services, c.var.origin, principal.actor, isPublic);
+  return c.json({ public: isPublic });
+});
