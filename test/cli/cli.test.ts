@@ -10,8 +10,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { openDatabase } from "../../src/db/index.ts";
-import { loadMigrations } from "../../src/db/index.ts";
+import { loadMigrations, openDatabase } from "../../src/db/index.ts";
 
 const ALL_MIGRATIONS = loadMigrations()
   .map((m) => `${String(m.version).padStart(4, "0")}_${m.name}`)
