@@ -164,6 +164,7 @@ export async function listSessions(services: Services, principal: Principal) {
     .where("user_id", "=", principal.user.id)
     .where("revoked_at", "is", null)
     .where("expires_at", ">", services.now())
+    .where("last_seen_at", ">", new Date(services.now().getTime() - services.config.sessionIdleMinutes * 60_000))
     .orderBy("last_seen_at", "desc")
     .execute();
 }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import {
   acceptInvitation, changePassword, changeRole, completeSecondFactor, completeSetup, confirmEnrolment, createApiToken,
   disableSecondFactor, inviteMember, isSetupComplete, listMembers, principalFromBearer, principalFromSession, revokeApiToken,
-  setActive, signIn, signOutEverywhere, startEnrolment, configureOrganisation,
+  setActive, signIn, signOutEverywhere, startEnrolment, configureOrganisation, listSessions,
 } from "../../src/accounts/index.ts";
 import { Conflict, decodeBase32, Forbidden, Invalid, NotFound, TooManyRequests, totp, Unauthenticated } from "../../src/core/index.ts";
 import { NO_ORIGIN, type Origin } from "../../src/context.ts";
@@ -261,6 +261,17 @@ for (const target of databaseTargets()) {
         assert.equal(await principalFromSession(services, other.token), null);
         assert.ok(await principalFromSession(services, member.token), "this session stays");
         await assert.rejects(signIn(services, FROM, { email: "mover@watch.example", password: PASSWORD }), Unauthenticated);
+      });
+
+      it("lists only live sessions on the account page", async () => {
+        const member = await sessionFor(services, org.adminEmail);
+        const before = await listSessions(services, member.principal);
+        assert.ok(before.some((s) => s.id === member.principal.sessionId));
+        services.clock.advance((services.config.sessionIdleMinutes + 1) * 60_000);
+        const fresh = await sessionFor(services, org.adminEmail);
+        const after = await listSessions(services, fresh.principal);
+        assert.ok(after.some((s) => s.id === fresh.principal.sessionId));
+        assert.ok(!after.some((s) => s.id === member.principal.sessionId), "an idle-expired session is not listed");
       });
 
       it("signs out everywhere", async () => {
