@@ -5,3 +5,4 @@ export * from "./totp.ts";
 export * from "./base32.ts";
 export * from "./text.ts";
 export * from "./secret-box.ts";
+export * from "./edtf.ts";
