@@ -29,6 +29,7 @@ export async function latestCheckpoint(services: Services, orgId: string): Promi
  * one stored note per size, so every process and every caller sees the same one.
  */
 export async function signCheckpointNow(services: Services, orgId: string): Promise<StoredCheckpoint> {
+  // Every query below goes through `tx`: PGlite has one connection, so one outside it would wait forever.
   const log = await ensureLog(services, orgId);
   return services.db.transaction().execute(async (tx) => {
     // Serialise signers of this log so two processes don't both sign the same size.
@@ -37,7 +38,7 @@ export async function signCheckpointNow(services: Services, orgId: string): Prom
     const existing = await tx.selectFrom("ledger_checkpoints").select(["size", "note"]).where("org_id", "=", orgId).where("size", "=", size).executeTakeFirst();
     if (existing) return existing;
     const rootHash = await treeHash(size, new DbHashReader(tx, orgId));
-    const note = signCheckpoint({ origin: log.origin, size, rootHash }, [await logSigner(services, orgId)]);
+    const note = signCheckpoint({ origin: log.origin, size, rootHash }, [await logSigner(services, orgId, tx)]);
     await tx.insertInto("ledger_checkpoints").values({ org_id: orgId, size, root_hash: Buffer.from(rootHash), note }).execute();
     return { size, note };
   });

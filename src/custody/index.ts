@@ -8,7 +8,6 @@ export { ensureLog, orgIdForSlug, type CustodyLog } from "./log.ts";
 export {
   consistencyProof,
   inclusionProof,
-  parseCount,
   readCheckpoint,
   readEntryBundle,
   readTile,

@@ -60,8 +60,8 @@ async function readLog(db: Tx, orgId: string): Promise<CustodyLog | undefined> {
 }
 
 /** The log's signer, opened with the application key (so it works while the vault is sealed). */
-export async function logSigner(services: Services, orgId: string): Promise<NoteSigner> {
-  const row = await services.db.selectFrom("ledger_logs").select("signer_key_sealed").where("org_id", "=", orgId).executeTakeFirstOrThrow();
+export async function logSigner(services: Services, orgId: string, db: Tx = services.db): Promise<NoteSigner> {
+  const row = await db.selectFrom("ledger_logs").select("signer_key_sealed").where("org_id", "=", orgId).executeTakeFirstOrThrow();
   const text = openSecret(services.appKey, toBytes(row.signer_key_sealed), sealContext(orgId)).toString("utf8");
   return parseSignerKey(text);
 }

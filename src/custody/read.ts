@@ -89,7 +89,7 @@ export interface ProofAnswer {
 }
 
 /** Tree sizes and indexes arrive as query text: decimal digits only, within the safe integer range. */
-export function parseCount(text: string | undefined, field: string): number {
+function parseCount(text: string | undefined, field: string): number {
   if (text === undefined || !/^(0|[1-9][0-9]{0,15})$/.test(text) || !Number.isSafeInteger(Number(text))) {
     throw new Invalid("some fields are not valid", { [field]: "must be a whole number" });
   }
@@ -102,9 +102,11 @@ async function treeOfSize(services: Services, orgId: string, size: number): Prom
   return new DbHashReader(services.db, orgId);
 }
 
-/** RFC 6962 §2.1.1 audit path of leaf `index` in the tree of `size` leaves, with that tree's root. */
-export async function inclusionProof(services: Services, origin: Origin, reader: Reader, orgId: string, index: number, size: number): Promise<ProofAnswer> {
+/** RFC 6962 §2.1.1 audit path of leaf `index` in the tree of `size` leaves, with that tree's root; the query is read after the access check. */
+export async function inclusionProof(services: Services, origin: Origin, reader: Reader, orgId: string, query: { index?: string; size?: string }): Promise<ProofAnswer> {
   await requireHashAccess(services, origin, reader, orgId);
+  const index = parseCount(query.index, "index");
+  const size = parseCount(query.size, "size");
   if (index >= size) throw new Invalid("some fields are not valid", { index: "must be less than size" });
   const hashes = await treeOfSize(services, orgId, size);
   const proof = await proveInclusion(index, size, hashes);
@@ -112,8 +114,10 @@ export async function inclusionProof(services: Services, origin: Origin, reader:
 }
 
 /** RFC 6962 §2.1.2 consistency proof from the tree of `oldSize` leaves to the tree of `size`. */
-export async function consistencyProof(services: Services, origin: Origin, reader: Reader, orgId: string, oldSize: number, size: number): Promise<ProofAnswer> {
+export async function consistencyProof(services: Services, origin: Origin, reader: Reader, orgId: string, query: { old?: string; size?: string }): Promise<ProofAnswer> {
   await requireHashAccess(services, origin, reader, orgId);
+  const oldSize = parseCount(query.old, "old");
+  const size = parseCount(query.size, "size");
   if (oldSize > size) throw new Invalid("some fields are not valid", { old: "must not exceed size" });
   const hashes = await treeOfSize(services, orgId, size);
   const proof = await proveConsistency(oldSize, size, hashes);
@@ -121,9 +125,10 @@ export async function consistencyProof(services: Services, origin: Origin, reade
 }
 
 /** Whether anyone may read the organisation's checkpoints, hash tiles and proofs. */
-export async function setLedgerPublic(services: Services, origin: Origin, actor: Actor, isPublic: boolean): Promise<void> {
+export async function setLedgerPublic(services: Services, origin: Origin, actor: Actor, isPublic: unknown): Promise<void> {
   const orgId = actor.orgId;
   await requirePermission(services, origin, can(actor, "ledger.configure", { kind: "ledger", orgId }), actor, "ledger.configure", { type: "ledger", id: orgId });
+  if (typeof isPublic !== "boolean") throw new Invalid("some fields are not valid", { public: "required" });
   await ensureLog(services, orgId);
   await services.db.transaction().execute(async (tx) => {
     await tx.updateTable("ledger_logs").set({ public: isPublic }).where("org_id", "=", orgId).execute();

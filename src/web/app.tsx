@@ -17,6 +17,7 @@ import { adminPages } from "./routes/admin-pages.tsx";
 import { api } from "./routes/api.ts";
 import { authPages } from "./routes/auth-pages.tsx";
 import { dashboardPages } from "./routes/dashboard.tsx";
+import { ledgerRoutes } from "./routes/ledger.ts";
 import { staticAssets } from "./static.ts";
 
 function isApi(c: Context<AppEnv>): boolean {
@@ -77,6 +78,7 @@ export function createApp(services: Services): Hono<AppEnv> {
 
   app.route("/", staticAssets);
   app.route("/", api);
+  app.route("/", ledgerRoutes);
   app.route("/", authPages);
   app.route("/", dashboardPages);
   app.route("/", adminPages);

@@ -51,6 +51,13 @@ const TABLE: Record<string, Access> = {
   "POST /account/second-factor": "member",
   "POST /account/second-factor/disable": "member",
   "POST /account/recovery-codes": "member",
+  // Custody ledger: hashes for anyone signed in while the log is private (the default), entries for its admins.
+  "GET /ledger/:org/checkpoint": "member",
+  "GET /ledger/:org/tile/entries/*": "admin",
+  "GET /ledger/:org/tile/*": "member",
+  "GET /api/v1/ledger/:org/proof/inclusion": "member",
+  "GET /api/v1/ledger/:org/proof/consistency": "member",
+  "POST /api/v1/ledger/settings": "admin",
 };
 
 type Caller = Role | "anonymous" | "outsider";
@@ -88,7 +95,7 @@ for (const target of databaseTargets()) {
 
     // Routes whose made-up record is rightly not found by an allowed caller.
     const NO_SUCH_TOKEN = "00000000-0000-4000-8000-000000000000";
-    const EXPECTED_404 = new Set(["/account/tokens/" + NO_SUCH_TOKEN + "/revoke", "/invite/vgi_not-a-real-invitation"]);
+    const EXPECTED_404 = new Set(["/account/tokens/" + NO_SUCH_TOKEN + "/revoke", "/invite/vgi_not-a-real-invitation", "/ledger/watch/tile/entries/*", "/ledger/watch/tile/*"]);
 
     function concrete(route: string): string {
       const path = route.split(" ")[1]!;
@@ -97,6 +104,7 @@ for (const target of databaseTargets()) {
         .replace(/:id\{.*\{12\}\}/, id)
         .replace(":name", "vigil.css")
         .replace(":locale", "ug")
+        .replace(":org", "watch")
         .replace(":token", "vgi_not-a-real-invitation");
     }
 

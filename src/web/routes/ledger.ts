@@ -3,7 +3,6 @@ import {
   consistencyProof,
   inclusionProof,
   orgIdForSlug,
-  parseCount,
   readCheckpoint,
   readEntryBundle,
   readTile,
@@ -57,23 +56,18 @@ ledgerRoutes.get("/ledger/:org/tile/*", async (c) => {
 ledgerRoutes.get("/api/v1/ledger/:org/proof/inclusion", async (c) => {
   const services = c.var.services;
   const orgId = await orgIdForSlug(services, c.req.param("org"));
-  const index = parseCount(c.req.query("index"), "index");
-  const size = parseCount(c.req.query("size"), "size");
-  return c.json(await inclusionProof(services, c.var.origin, reader(c), orgId, index, size));
+  return c.json(await inclusionProof(services, c.var.origin, reader(c), orgId, { index: c.req.query("index"), size: c.req.query("size") }));
 });
 
 ledgerRoutes.get("/api/v1/ledger/:org/proof/consistency", async (c) => {
   const services = c.var.services;
   const orgId = await orgIdForSlug(services, c.req.param("org"));
-  const oldSize = parseCount(c.req.query("old"), "old");
-  const size = parseCount(c.req.query("size"), "size");
-  return c.json(await consistencyProof(services, c.var.origin, reader(c), orgId, oldSize, size));
+  return c.json(await consistencyProof(services, c.var.origin, reader(c), orgId, { old: c.req.query("old"), size: c.req.query("size") }));
 });
 
 /** `{ "public": true }` as JSON, or `public=on` from a form: whether anyone may read the hashes. */
 ledgerRoutes.post("/api/v1/ledger/settings", async (c) => {
   const principal = requirePrincipal(c);
-  // The body is read before the permission check here, but only into a value the service checks after it.
   let isPublic: unknown;
   if ((c.req.header("content-type") ?? "").startsWith("application/json")) {
     const body: unknown = await c.req.json().catch(() => undefined);
