@@ -3,6 +3,9 @@ import { SCOPES, VigilError, Invalid } from "../core/index.ts";
 import { NO_ORIGIN, type Origin } from "../context.ts";
 import { migrate } from "../db/index.ts";
 import type { Command } from "./command.ts";
+import { readFileSync } from "node:fs";
+import { LedgerError } from "../ledger/index.ts";
+import { describeVerification, ensureLog, orgIdForCommand, signCheckpointNow, verifyLedger } from "../custody/index.ts";
 
 const CLI_ORIGIN: Origin = { ...NO_ORIGIN, userAgent: "vigil-cli" };
 
@@ -106,4 +109,65 @@ export const tokenCreateCommand: Command = {
   },
 };
 
-export const COMMANDS: Command[] = [migrateCommand, adminCreateCommand, userListCommand, tokenCreateCommand];
+export const ledgerVerifierKeyCommand: Command = {
+  name: "ledger verifier-key",
+  summary: "print the key that verifies an organisation's custody checkpoints",
+  usage: "vigil ledger verifier-key [--org SLUG]",
+  options: { org: { type: "string" } },
+  async run(services, values, _stdin, io) {
+    return reportErrors(io, async () => {
+      const log = await ensureLog(services, await orgIdForCommand(services, values.org as string | undefined));
+      io.out(log.verifierKey);
+      return 0;
+    });
+  },
+};
+
+export const ledgerCheckpointCommand: Command = {
+  name: "ledger checkpoint",
+  summary: "sign a checkpoint of the custody log now and print it",
+  usage: "vigil ledger checkpoint [--org SLUG]",
+  options: { org: { type: "string" } },
+  async run(services, values, _stdin, io) {
+    return reportErrors(io, async () => {
+      const checkpoint = await signCheckpointNow(services, await orgIdForCommand(services, values.org as string | undefined));
+      io.out(checkpoint.note.replace(/\n$/, ""));
+      return 0;
+    });
+  },
+};
+
+export const ledgerVerifyCommand: Command = {
+  name: "ledger verify",
+  summary: "recompute the whole custody log and check it against its signed checkpoints",
+  usage: "vigil ledger verify [--org SLUG] [--key VERIFIER_KEY] [--checkpoint FILE]…",
+  options: { org: { type: "string" }, key: { type: "string" }, checkpoint: { type: "string", multiple: true } },
+  async run(services, values, _stdin, io) {
+    return reportErrors(io, async () => {
+      const orgId = await orgIdForCommand(services, values.org as string | undefined);
+      const files = (values.checkpoint as unknown as string[] | undefined) ?? [];
+      const otherCheckpoints = files.map((file) => readFileSync(file, "utf8"));
+      let result;
+      try {
+        result = await verifyLedger(services, orgId, { verifierKey: values.key as string | undefined, otherCheckpoints });
+      } catch (error) {
+        if (!(error instanceof LedgerError)) throw error;
+        io.err(`vigil: ${error.message}`);
+        return 1;
+      }
+      if (result.ok) io.out(describeVerification(result));
+      else io.err(describeVerification(result));
+      return result.ok ? 0 : 1;
+    });
+  },
+};
+
+export const COMMANDS: Command[] = [
+  migrateCommand,
+  adminCreateCommand,
+  userListCommand,
+  tokenCreateCommand,
+  ledgerVerifierKeyCommand,
+  ledgerCheckpointCommand,
+  ledgerVerifyCommand,
+];

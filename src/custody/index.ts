@@ -4,7 +4,7 @@
 export { appendCustodyEvent, appendCustodyEvents, ledgerSize, type CustodyEventInput } from "./append.ts";
 export { latestCheckpoint, signCheckpointNow, signGrownLogs, startCheckpointSigner, type StoredCheckpoint } from "./checkpoints.ts";
 export { DbHashReader } from "./hash-reader.ts";
-export { ensureLog, orgIdForSlug, type CustodyLog } from "./log.ts";
+export { ensureLog, orgIdForCommand, orgIdForSlug, type CustodyLog } from "./log.ts";
 export {
   consistencyProof,
   inclusionProof,

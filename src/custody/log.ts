@@ -1,5 +1,5 @@
 import { generateNoteKey, parseSignerKey, type NoteSigner, type NoteVerifier, parseVerifierKey } from "../ledger/index.ts";
-import { NotFound, openSecret, sealSecret } from "../core/index.ts";
+import { Invalid, NotFound, openSecret, sealSecret } from "../core/index.ts";
 import type { Services, Tx } from "../context.ts";
 import { toBytes } from "./hash-reader.ts";
 
@@ -71,4 +71,13 @@ export async function orgIdForSlug(services: Services, slug: string): Promise<st
   const org = await services.db.selectFrom("organisations").select("id").where("slug", "=", slug).executeTakeFirst();
   if (!org) throw new NotFound("no such organisation");
   return org.id;
+}
+
+/** The organisation a command names with --org, or the only one there is. */
+export async function orgIdForCommand(services: Services, slug: string | undefined): Promise<string> {
+  if (slug !== undefined) return orgIdForSlug(services, slug);
+  const orgs = await services.db.selectFrom("organisations").select("id").limit(2).execute();
+  if (orgs.length === 0) throw new NotFound("no such organisation");
+  if (orgs.length > 1) throw new Invalid("there are several organisations: name one with --org", { organisation: "required" });
+  return orgs[0]!.id;
 }

@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import type { Config } from "../config.ts";
 import type { Services } from "../context.ts";
 import { createApp } from "./app.tsx";
+import { startCheckpointSigner } from "../custody/index.ts";
 
 export interface LocalCommandResult {
   exitCode: number;
@@ -77,10 +78,12 @@ export async function startServer(services: Services, runLocal: LocalCommandRunn
     await listen(control);
     chmodSync(socket, 0o600);
   }
+  const stopCheckpointSigner = startCheckpointSigner(services);
   services.log.info({ host: config.host, port, database: services.dbKind }, "Vigil is listening");
   return {
     url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
     close: async () => {
+      stopCheckpointSigner();
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       if (inFlight > 0) {
