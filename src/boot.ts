@@ -4,7 +4,7 @@ import pino, { type Logger } from "pino";
 import type { Config } from "./config.ts";
 import type { Services } from "./context.ts";
 import { migrate, openDatabase, type Database } from "./db/index.ts";
-import { loadAppKey } from "./keys/index.ts";
+import { Keyring, loadAppKey } from "./keys/index.ts";
 
 // Belt and braces: services never log secrets, and if one slips into a log object, pino hides it.
 const REDACT = [
@@ -43,6 +43,6 @@ export async function boot(config: Config, log: Logger, options: { migrate?: boo
     throw error;
   }
   const appKey = loadAppKey(config.appKey, config.dataDir);
-  const services: Services = { db: database.db, dbKind: database.kind, config, appKey, log, now: () => new Date() };
+  const services: Services = { db: database.db, dbKind: database.kind, config, appKey, log, keyring: new Keyring(), now: () => new Date() };
   return { services, database, close: () => database.close() };
 }

@@ -30,6 +30,7 @@ const EnvironmentSchema = z.object({
     .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64-encoded (openssl rand -base64 32)")
     .optional(),
   VIGIL_MAX_BODY_BYTES: positiveInt(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  VIGIL_MAX_UPLOAD_BYTES: positiveInt(1, 2 ** 50).default(4 * 1024 ** 3),
   VIGIL_DEFAULT_LOCALE: z.enum(["en", "ug", "zh-Hans"]).default("en"),
   VIGIL_INVITATION_DAYS: positiveInt(1, 60).default(7),
 });
@@ -48,6 +49,8 @@ export type Config = {
   sessionMaxHours: number;
   appKey: Buffer | undefined;
   maxBodyBytes: number;
+  /** The largest evidence file one upload may carry; the only route exempt from maxBodyBytes. */
+  maxUploadBytes: number;
   defaultLocale: "en" | "ug" | "zh-Hans";
   invitationDays: number;
 };
@@ -78,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionMaxHours: e.VIGIL_SESSION_MAX_HOURS,
     appKey: e.VIGIL_APP_KEY ? Buffer.from(e.VIGIL_APP_KEY, "base64") : undefined,
     maxBodyBytes: e.VIGIL_MAX_BODY_BYTES,
+    maxUploadBytes: e.VIGIL_MAX_UPLOAD_BYTES,
     defaultLocale: e.VIGIL_DEFAULT_LOCALE,
     invitationDays: e.VIGIL_INVITATION_DAYS,
   };

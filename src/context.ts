@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import type { DatabaseKind, Schema } from "./db/index.ts";
+import type { Keyring } from "./keys/index.ts";
 
 /** What every service needs, built once at start and passed down. */
 export interface Services {
@@ -10,6 +11,8 @@ export interface Services {
   config: Config;
   appKey: Buffer;
   log: Logger;
+  /** The organisations' unsealed age identities, in this process's memory only. */
+  keyring: Keyring;
   /** The clock, replaceable in tests. */
   now: () => Date;
 }

@@ -20,8 +20,14 @@ export type Subject =
   | { kind: "user"; orgId: string; userId: string }
   | { kind: "audit"; orgId: string }
   | { kind: "own-account"; userId: string }
+  | { kind: "evidence"; orgId: string }
+  | { kind: "vault"; orgId: string }
   /** An organisation's custody ledger. */
-  | { kind: "ledger"; orgId: string };
+  | { kind: "ledger"; orgId: string }
+  /** An organisation's documentation records as a whole: to list them or add one. */
+  | { kind: "records"; orgId: string }
+  /** One documentation record; `onAccessList` is whether the actor is on a restricted record's list. */
+  | { kind: "record"; orgId: string; restricted: boolean; onAccessList: boolean };
 
 export type Action =
   | "organisation.view"
@@ -33,9 +39,23 @@ export type Action =
   | "audit.read"
   | "account.view"
   | "account.manage"
+  | "evidence.upload"
+  | "evidence.view"
+  | "evidence.read"
+  | "evidence.redact"
+  | "vault.manage"
+  | "vault.unseal"
   | "ledger.read-hashes"
   | "ledger.read-entries"
-  | "ledger.configure";
+  | "ledger.configure"
+  | "record.list"
+  | "record.create"
+  | "record.view"
+  | "record.edit"
+  | "record.archive"
+  | "record.read-restricted"
+  | "record.reveal-secret"
+  | "record.manage-access";
 
 /** What a token needs among its scopes to perform an action. */
 const SCOPE_OF: Record<Action, Scope> = {
@@ -48,9 +68,23 @@ const SCOPE_OF: Record<Action, Scope> = {
   "audit.read": "admin",
   "account.view": "read",
   "account.manage": "write",
+  "evidence.upload": "write",
+  "evidence.view": "read",
+  "evidence.read": "read",
+  "evidence.redact": "write",
+  "vault.manage": "admin",
+  "vault.unseal": "admin",
   "ledger.read-hashes": "read",
   "ledger.read-entries": "admin",
   "ledger.configure": "admin",
+  "record.list": "read",
+  "record.create": "write",
+  "record.view": "read",
+  "record.edit": "write",
+  "record.archive": "write",
+  "record.read-restricted": "read",
+  "record.reveal-secret": "read",
+  "record.manage-access": "write",
 };
 
 function sameOrganisation(actor: Actor, action: Action, subject: Subject): boolean {
@@ -91,7 +125,45 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
     case "account.view":
     case "account.manage":
       return subject.kind === "own-account" && subject.userId === actor.userId;
+    // Evidence: those who document add it and make redacted copies; every member but a partner
+    // sees it, and reads its decrypted metadata and content (the vault must be unsealed too).
+    case "evidence.upload":
+    case "evidence.redact":
+      return actor.role === "admin" || actor.role === "editor" || actor.role === "researcher";
+    case "evidence.view":
+    case "evidence.read":
+      return actor.role !== "partner";
+    // The organisation's keys: creating, rotating, exporting, unsealing and sealing them.
+    case "vault.manage":
+    case "vault.unseal":
+      return actor.role === "admin";
+    // Documentation records: every member but a partner reads them, those who document write them.
+    // A restricted record is need-to-know: administrators and its access list only; to anyone else
+    // it does not exist. Restricted statements follow the same list; secret values (sources'
+    // identities) are revealed on request, to those who document, each reading audited.
+    case "record.list":
+      return actor.role !== "partner";
+    case "record.create":
+      return isDocumenter(actor);
+    case "record.view":
+      return actor.role !== "partner" && knowsOf(actor, subject);
+    case "record.edit":
+    case "record.archive":
+    case "record.reveal-secret":
+      return isDocumenter(actor) && knowsOf(actor, subject);
+    case "record.read-restricted":
+      return actor.role !== "partner" && subject.kind === "record" && (actor.role === "admin" || subject.onAccessList);
+    case "record.manage-access":
+      return actor.role === "admin" || (actor.role === "editor" && subject.kind === "record" && subject.onAccessList);
   }
+}
+
+function isDocumenter(actor: Actor): boolean {
+  return actor.role === "admin" || actor.role === "editor" || actor.role === "researcher";
+}
+
+function knowsOf(actor: Actor, subject: Subject): boolean {
+  return subject.kind === "record" && (!subject.restricted || actor.role === "admin" || subject.onAccessList);
 }
 
 export function can(actor: Actor, action: Action, subject: Subject): boolean {

@@ -164,6 +164,9 @@ export interface Schema {
   ledger_hashes: LedgerHashesTable;
   ledger_checkpoints: LedgerCheckpointsTable;
   schema_migrations: SchemaMigrationsTable;
+  vault_keyrings: VaultKeyringsTable;
+  vault_key_shares: VaultKeySharesTable;
+  evidence: EvidenceTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -171,3 +174,101 @@ export type OrganisationRow = Selectable<OrganisationsTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type NewAuditEvent = Insertable<AuditEventsTable>;
+export type EvidenceRow = Selectable<EvidenceTable>;
+
+export interface VaultKeyringsTable {
+  org_id: string;
+  recipient: string;
+  mode: "passphrase" | "shares";
+  sealed_identity: string | null;
+  threshold: number | null;
+  generation: ColumnType<number, number | undefined, number>;
+  created_at: DefaultNow;
+  rotated_at: Date | null;
+}
+
+export interface VaultKeySharesTable {
+  org_id: string;
+  holder: string;
+  sealed: string;
+}
+
+export interface EvidenceTable {
+  id: string;
+  org_id: string;
+  ciphertext_sha256: string;
+  ciphertext_size: number;
+  plaintext_size: number;
+  media_type: string;
+  commitment: string;
+  metadata_enc: Buffer;
+  derived_from: string | null;
+  ledger_index: number;
+  received_by: string | null;
+  received_at: DefaultNow;
+}
+
+// Documentation records (migration 0004). Declared as a merge of Schema so the tables stay together.
+export interface Schema {
+  entities: EntitiesTable;
+  statements: StatementsTable;
+  entity_revisions: EntityRevisionsTable;
+  entity_access: EntityAccessTable;
+}
+
+export interface EntitiesTable {
+  id: string;
+  org_id: string;
+  schema: string;
+  revision: ColumnType<number, number | undefined, number>;
+  restricted: ColumnType<boolean, boolean | undefined, boolean>;
+  created_by: string | null;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+  archived_at: Date | null;
+  archived_by: string | null;
+  archive_reason: string | null;
+}
+
+export interface StatementsTable {
+  id: string;
+  org_id: string;
+  entity_id: string;
+  property: string;
+  value: string | null;
+  value_sealed: Buffer | null;
+  lang: string | null;
+  script: string | null;
+  source_id: string | null;
+  confidence: number | null;
+  sensitivity: "public" | "internal" | "restricted" | "secret";
+  date_earliest: string | null;
+  date_latest: string | null;
+  author_id: string | null;
+  created_at: DefaultNow;
+  revision: number;
+  retracted_at: Date | null;
+  retracted_by: string | null;
+  retracted_revision: number | null;
+}
+
+export interface EntityRevisionsTable {
+  entity_id: string;
+  number: number;
+  kind: "create" | "update" | "archive" | "restore";
+  author_id: string | null;
+  reason: string;
+  created_at: DefaultNow;
+  summary: ColumnType<Record<string, unknown>, string, string>;
+}
+
+export interface EntityAccessTable {
+  entity_id: string;
+  user_id: string;
+  granted_by: string | null;
+  granted_at: DefaultNow;
+}
+
+export type EntityRow = Selectable<EntitiesTable>;
+export type StatementRow = Selectable<StatementsTable>;
+export type EntityRevisionRow = Selectable<EntityRevisionsTable>;

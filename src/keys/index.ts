@@ -1,2 +1,3 @@
 export { loadAppKey } from "./app-key.ts";
 export { lockDataDir, DataDirLocked } from "./data-dir-lock.ts";
+export { Keyring } from "./keyring.ts";

@@ -4,6 +4,7 @@ import pino from "pino";
 import { loadConfig, type Config } from "../../src/config.ts";
 import type { Services } from "../../src/context.ts";
 import { migrate, openDatabase, type Database } from "../../src/db/index.ts";
+import { Keyring } from "../../src/keys/index.ts";
 
 /**
  * Every database test runs on the embedded database and again, when TEST_DATABASE_URL is set,
@@ -90,6 +91,7 @@ export async function openTestServices(target: DatabaseTarget, overrides: Partia
     config: testConfig(overrides),
     appKey: randomBytes(32),
     log: pino({ level: "silent" }),
+    keyring: new Keyring(),
     now: clock.now,
     clock,
     close: () => database.close(),
