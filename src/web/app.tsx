@@ -17,12 +17,14 @@ import { adminPages } from "./routes/admin-pages.tsx";
 import { api } from "./routes/api.ts";
 import { authPages } from "./routes/auth-pages.tsx";
 import { dashboardPages } from "./routes/dashboard.tsx";
+import { entityRoutes } from "./routes/entities.ts";
 import { ledgerRoutes } from "./routes/ledger.ts";
 import { staticAssets } from "./static.ts";
 
 function isApi(c: Context<AppEnv>): boolean {
   const path = new URL(c.req.url).pathname;
-  return path.startsWith("/api/") || path === "/healthz";
+  // The ledger's tiles and checkpoints are read by tools, not people: no sign-in redirect.
+  return path.startsWith("/api/") || path.startsWith("/ledger/") || path === "/healthz";
 }
 
 function ErrorPage(c: Context<AppEnv>, status: number, detail: string) {
