@@ -232,6 +232,7 @@ export interface EntitiesTable {
 
 export interface StatementsTable {
   id: string;
+  seq: Generated<number>;
   org_id: string;
   entity_id: string;
   property: string;
