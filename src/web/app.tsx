@@ -80,6 +80,7 @@ export function createApp(services: Services): Hono<AppEnv> {
 
   app.route("/", staticAssets);
   app.route("/", api);
+  app.route("/", entityRoutes);
   app.route("/", ledgerRoutes);
   app.route("/", authPages);
   app.route("/", dashboardPages);

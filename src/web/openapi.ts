@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ROLES, SCOPES } from "../core/index.ts";
 import { VERSION } from "../version.ts";
+import { ArchiveSchema, EntityCreateSchema, EntityUpdateSchema, SENSITIVITIES } from "../records/index.ts";
 
 /** The API's schemas, written once in zod: the OpenAPI document is generated from them. */
 export const ProblemSchema = z
@@ -31,6 +32,43 @@ export const MeSchema = z.object({
 /** Unknown fields are refused, not ignored: a typo must not pass silently. */
 export const MePatchSchema = z.strictObject({ locale: z.enum(["en", "ug", "zh-Hans"]).nullable() });
 
+export const StatementSchema = z.object({
+  id: z.uuid(),
+  property: z.string(),
+  value: z.string().nullable().meta({ description: "null for a secret value not revealed (see ?reveal=secrets)" }),
+  lang: z.string().nullable(),
+  script: z.string().nullable(),
+  source: z.uuid().nullable().meta({ description: "the Source record supporting the value" }),
+  confidence: z.number().nullable(),
+  sensitivity: z.enum(SENSITIVITIES),
+  sealed: z.boolean(),
+  dateEarliest: z.string().nullable().meta({ description: "first day an EDTF date can mean, YYYY-MM-DD" }),
+  dateLatest: z.string().nullable(),
+  author: z.uuid().nullable(),
+  createdAt: z.string(),
+  revision: z.number().int(),
+});
+
+/** An entity in FollowTheMoney's JSON shape (`id`, `schema`, `properties`), with the statements behind it. */
+export const EntitySchema = z.object({
+  id: z.uuid(),
+  schema: z.string(),
+  properties: z.record(z.string(), z.array(z.string())),
+  statements: z.array(StatementSchema),
+  revision: z.number().int(),
+  restricted: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  archived: z.object({ at: z.string(), reason: z.string() }).nullable(),
+});
+
+export const EntityPageSchema = z.object({ entities: z.array(EntitySchema), nextCursor: z.string().nullable() });
+
+export const EntityHistorySchema = z.object({
+  revisions: z.array(z.object({ number: z.number().int(), kind: z.enum(["create", "update", "archive", "restore"]), author: z.uuid().nullable(), reason: z.string(), createdAt: z.string(), summary: z.record(z.string(), z.unknown()) })),
+  diff: z.object({ from: z.number().int(), to: z.number().int(), added: z.array(StatementSchema), removed: z.array(StatementSchema) }),
+});
+
 function json(schema: z.ZodType) {
   return { content: { "application/json": { schema: z.toJSONSchema(schema, { target: "draft-2020-12" }) } } };
 }
@@ -50,6 +88,7 @@ export function openApiDocument() {
       "/healthz": {
         get: { summary: "Liveness and database check", security: [], responses: { "200": { description: "healthy", ...json(HealthSchema) }, "500": problem } },
       },
+      ...entityPaths(),
       "/api/v1/me": {
         get: {
           summary: "The caller: user, organisation, role",
@@ -65,6 +104,64 @@ export function openApiDocument() {
             "400": problem, "401": problem, "403": problem, "413": problem, "415": problem, "422": problem,
           },
         },
+      },
+    },
+  };
+}
+
+function entityPaths() {
+  const security = [{ bearer: [] }];
+  const id = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+  const read = { "401": problem, "403": problem, "404": problem };
+  const write = { "400": problem, "401": problem, "403": problem, "404": problem, "409": problem, "413": problem, "415": problem, "422": problem };
+  const query = (name: string, description: string, schema: object = { type: "string" }) => ({ name, in: "query", required: false, description, schema });
+  return {
+    "/api/v1/entities": {
+      get: {
+        summary: "List records newest first, a page at a time",
+        security,
+        parameters: [
+          query("schema", "only this schema and the schemata that extend it (LegalEntity: people, companies…)"),
+          query("archived", "exclude (default), include or only", { type: "string", enum: ["exclude", "include", "only"] }),
+          query("cursor", "nextCursor of the previous page"),
+          query("limit", "1–200, default 50", { type: "integer", minimum: 1, maximum: 200 }),
+        ],
+        responses: { "200": { description: "a page of records", ...json(EntityPageSchema) }, "401": problem, "403": problem, "422": problem },
+      },
+      post: {
+        summary: "Create a record: values are strings, or objects with lang, script, source, confidence and sensitivity",
+        security,
+        requestBody: { required: true, ...json(EntityCreateSchema) },
+        responses: { "201": { description: "the record", ...json(EntitySchema) }, ...write },
+      },
+    },
+    "/api/v1/entities/{id}": {
+      get: {
+        summary: "One record; ?reveal=secrets opens its secret values, and each reading is audited",
+        security,
+        parameters: [id, query("reveal", "secrets: show secret values", { type: "string", enum: ["secrets"] })],
+        responses: { "200": { description: "the record", ...json(EntitySchema) }, ...read },
+      },
+      patch: {
+        summary: "Change a record from the revision you edited (409 if it has moved on), with a reason",
+        security,
+        parameters: [id],
+        requestBody: { required: true, ...json(EntityUpdateSchema) },
+        responses: { "200": { description: "the record, updated", ...json(EntitySchema) }, ...write },
+      },
+    },
+    "/api/v1/entities/{id}/archive": {
+      post: { summary: "Archive a record, with a reason: it leaves lists, nothing is deleted", security, parameters: [id], requestBody: { required: true, ...json(ArchiveSchema) }, responses: { "200": { description: "the record", ...json(EntitySchema) }, ...write } },
+    },
+    "/api/v1/entities/{id}/restore": {
+      post: { summary: "Restore an archived record, with a reason", security, parameters: [id], requestBody: { required: true, ...json(ArchiveSchema) }, responses: { "200": { description: "the record", ...json(EntitySchema) }, ...write } },
+    },
+    "/api/v1/entities/{id}/history": {
+      get: {
+        summary: "The record's revisions, and the statements added and removed between two of them",
+        security,
+        parameters: [id, query("from", "earlier revision (default: the one before to)", { type: "integer", minimum: 0 }), query("to", "later revision (default: the current one)", { type: "integer", minimum: 1 })],
+        responses: { "200": { description: "the history", ...json(EntityHistorySchema) }, ...read, "422": problem },
       },
     },
   };

@@ -14,8 +14,10 @@ import { Client, csrfFrom } from "../helpers/http.ts";
  *   public  — anyone, signed in or not
  *   member  — anyone signed in to this organisation; anonymous is sent to sign in (401 on the API)
  *   admin   — administrators only; the other roles get 403
+ *   reader  — every role but partner; a partner gets 403
+ *   documenter — administrators, editors and researchers; viewers and partners get 403
  */
-type Access = "public" | "member" | "admin";
+type Access = "public" | "member" | "admin" | "reader" | "documenter";
 const TABLE: Record<string, Access> = {
   "GET /static/:name": "public",
   "GET /healthz": "public",
@@ -58,9 +60,18 @@ const TABLE: Record<string, Access> = {
   "GET /api/v1/ledger/:org/proof/inclusion": "member",
   "GET /api/v1/ledger/:org/proof/consistency": "member",
   "POST /api/v1/ledger/settings": "admin",
+  // Documentation records: an outsider's made-up id is not found; a partner sees none.
+  "GET /api/v1/entities": "reader",
+  "POST /api/v1/entities": "documenter",
+  "GET /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "PATCH /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "documenter",
+  "POST /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/archive": "documenter",
+  "POST /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/restore": "documenter",
+  "GET /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/history": "reader",
 };
 
 type Caller = Role | "anonymous" | "outsider";
+const ROLES_OF: Partial<Record<Access, readonly Role[]>> = { reader: ["admin", "editor", "researcher", "viewer"], documenter: ["admin", "editor", "researcher"] };
 const CALLERS: Caller[] = ["anonymous", ...ROLES, "outsider"];
 
 for (const target of databaseTargets()) {
@@ -93,7 +104,8 @@ for (const target of databaseTargets()) {
       assert.deepEqual(stale, [], "rows for routes that do not exist");
     });
 
-    // Routes whose made-up record is rightly not found by an allowed caller.
+    // Routes whose made-up record is rightly not found by an allowed caller (and every record route:
+    // the id given is a user's, not a record's).
     const NO_SUCH_TOKEN = "00000000-0000-4000-8000-000000000000";
     const EXPECTED_404 = new Set(["/account/tokens/" + NO_SUCH_TOKEN + "/revoke", "/invite/vgi_not-a-real-invitation", "/ledger/watch/tile/entries/*", "/ledger/watch/tile/*"]);
 
@@ -148,7 +160,9 @@ for (const target of databaseTargets()) {
             // An outsider's admin is an admin elsewhere: our records must be invisible or refused.
             const ok = caller === "outsider" ? refused || (res.status < 400 && !path.includes(targetUserId) && !path.includes(invitationId)) : res.status === 403;
             if (!ok) problems.push(`${route}: ${caller} got ${res.status}`);
-          } else if (res.status === 404 && !EXPECTED_404.has(path)) {
+          } else if (caller !== "outsider" && ROLES_OF[access] && !ROLES_OF[access].includes(caller)) {
+            if (res.status !== 403) problems.push(`${route}: ${caller} got ${res.status}, not 403`);
+          } else if (res.status === 404 && !EXPECTED_404.has(path) && !path.startsWith("/api/v1/entities/")) {
             problems.push(`${route}: ${caller} got 404`);
           } else if (res.status === 401 || res.status === 403 || (sentToSignIn && !route.includes("logout") && !route.includes("revoke-all"))) {
             problems.push(`${route}: ${caller} refused with ${res.status} ${location}`);
