@@ -2,7 +2,7 @@
 export { BlobStore, type SinkFactory } from "./blob-store.ts";
 export { operatorCaller, personCaller, type Caller } from "./caller.ts";
 export { TooLarge } from "./errors.ts";
-export { checkDeclaredSize, receiveEvidence, type EvidenceMetadata, type IncomingFile, type ReceivedEvidence } from "./ingest.ts";
+export { authorizeUpload, checkDeclaredSize, receiveEvidence, type EvidenceMetadata, type IncomingFile, type ReceivedEvidence } from "./ingest.ts";
 export { getEvidence, listEvidence, openEvidenceContent, readEvidenceMetadata, redactEvidence, type EvidenceContent, type EvidenceSummary } from "./read.ts";
 export {
   exportVaultIdentity,
@@ -16,3 +16,4 @@ export {
   type UnsealInput,
   type VaultStatus,
 } from "./vault-keys.ts";
+export { custodyHistory, type CustodyEntry } from "./history.ts";

@@ -66,6 +66,11 @@ async function* measured(source: ByteSource, limit: number, sample: FileHandle, 
   }
 }
 
+/** Refuses (and audits) a caller who may not upload, before the body is read. */
+export async function authorizeUpload(services: Services, origin: Origin, caller: Caller): Promise<void> {
+  await authorizeCaller(services, origin, caller, "evidence.upload", { kind: "evidence", orgId: orgOf(caller) }, { type: "evidence", id: null });
+}
+
 export function checkDeclaredSize(services: Services, declared: number | null | undefined): void {
   if (declared !== null && declared !== undefined && declared > services.config.maxUploadBytes) throw new TooLarge(services.config.maxUploadBytes);
 }

@@ -17,6 +17,8 @@ import { adminPages } from "./routes/admin-pages.tsx";
 import { api } from "./routes/api.ts";
 import { authPages } from "./routes/auth-pages.tsx";
 import { dashboardPages } from "./routes/dashboard.tsx";
+import { evidenceRoutes, UPLOAD_PATHS } from "./routes/evidence.tsx";
+import { vaultPages } from "./routes/vault.tsx";
 import { entityRoutes } from "./routes/entities.ts";
 import { ledgerRoutes } from "./routes/ledger.ts";
 import { staticAssets } from "./static.ts";
@@ -53,7 +55,9 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.use("*", securityHeaders());
   app.use("*", async (c, next) => {
     // Refuse a declared oversized body before anything reads it; bodies without a length are counted as read.
-    if (Number(c.req.header("content-length") ?? "0") > services.config.maxBodyBytes) {
+    // Evidence uploads stream to disk under their own limit (VIGIL_MAX_UPLOAD_BYTES).
+    const upload = c.req.method === "POST" && UPLOAD_PATHS.has(new URL(c.req.url).pathname);
+    if (!upload && Number(c.req.header("content-length") ?? "0") > services.config.maxBodyBytes) {
       throw new HTTPException(413, { message: `the request body is larger than ${services.config.maxBodyBytes} bytes` });
     }
     await next();
@@ -84,6 +88,8 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route("/", ledgerRoutes);
   app.route("/", authPages);
   app.route("/", dashboardPages);
+  app.route("/", evidenceRoutes);
+  app.route("/", vaultPages);
   app.route("/", adminPages);
   app.route("/", accountPages);
 

@@ -7,6 +7,11 @@ import { createApp } from "../../src/web/app.tsx";
 import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
 import { addMember, addOrganisation, sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
 import { Client, csrfFrom } from "../helpers/http.ts";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { initVaultKeys, operatorCaller, receiveEvidence, unsealVault } from "../../src/evidence/index.ts";
+import { formatX25519Identity, parseX25519Identity } from "../../src/vault/index.ts";
 
 /**
  * Every route × every role, plus anonymous and a member of another organisation.
@@ -68,6 +73,24 @@ const TABLE: Record<string, Access> = {
   "POST /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/archive": "documenter",
   "POST /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/restore": "documenter",
   "GET /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/history": "reader",
+  // Evidence: an outsider gets 404 for our item; the vault's keys are the administrators'.
+  "GET /api/v1/evidence": "reader",
+  "POST /api/v1/evidence": "documenter",
+  "GET /api/v1/evidence/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "GET /api/v1/evidence/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/metadata": "reader",
+  "GET /api/v1/evidence/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/content": "reader",
+  "POST /api/v1/evidence/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/redacted": "documenter",
+  "GET /evidence": "reader",
+  "POST /evidence": "documenter",
+  "GET /evidence/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "GET /evidence/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/download": "reader",
+  "GET /evidence/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/preview": "reader",
+  "POST /evidence/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/redact": "documenter",
+  "GET /admin/vault": "admin",
+  "POST /admin/vault/init": "admin",
+  "POST /admin/vault/unseal": "admin",
+  // Last of the vault's rows: it seals the vault, which each caller's run unseals again first.
+  "POST /admin/vault/seal": "admin",
 };
 
 type Caller = Role | "anonymous" | "outsider";
@@ -80,8 +103,10 @@ for (const target of databaseTargets()) {
     const emails = new Map<Caller, string>();
     let targetUserId = "";
     let invitationId = "";
+    let evidenceId = "";
+    let vaultKey = "";
     before(async () => {
-      services = await openTestServices(target);
+      services = await openTestServices(target, { dataDir: mkdtempSync(join(tmpdir(), "vigil-authz-")) });
       const org = await setUpOrganisation(services);
       emails.set("admin", org.adminEmail);
       const { principal: admin } = await sessionFor(services, org.adminEmail);
@@ -90,6 +115,11 @@ for (const target of databaseTargets()) {
       invitationId = (await inviteMember(services, NO_ORIGIN, admin, { email: "pending@watch.example", role: "viewer" })).id;
       const other = await addOrganisation(services, "elsewhere");
       emails.set("outsider", other.adminEmail);
+      const operator = operatorCaller(org.orgId);
+      await initVaultKeys(services, NO_ORIGIN, operator, { passphrase: "the vault passphrase here" }, { logN: 10 });
+      await unsealVault(services, NO_ORIGIN, operator, { passphrase: "the vault passphrase here" });
+      vaultKey = formatX25519Identity(services.keyring.identity(org.orgId)!);
+      evidenceId = (await receiveEvidence(services, NO_ORIGIN, operator, { source: [Buffer.from("a witness statement")], filename: "statement.txt", claimedType: null })).id;
     });
     after(async () => {
       await services.close();
@@ -111,7 +141,7 @@ for (const target of databaseTargets()) {
 
     function concrete(route: string): string {
       const path = route.split(" ")[1]!;
-      const id = path.startsWith("/admin/invitations") ? invitationId : path.startsWith("/account/tokens") ? NO_SUCH_TOKEN : targetUserId;
+      const id = path.startsWith("/admin/invitations") ? invitationId : path.startsWith("/account/tokens") ? NO_SUCH_TOKEN : /^\/(api\/v1\/)?evidence\//.test(path) ? evidenceId : targetUserId;
       return path
         .replace(/:id\{.*\{12\}\}/, id)
         .replace(":name", "vigil.css")
@@ -125,11 +155,16 @@ for (const target of databaseTargets()) {
       "/admin/organisation": { requireTotp: "" },
       "/role": { role: "viewer" },
       "/account/preferences": { locale: "" },
+      "/admin/vault/init": { passphrase: "an outsider's own vault passphrase" },
+      "/admin/vault/unseal": { passphrase: "an outsider's own vault passphrase" },
     };
 
     for (const caller of CALLERS) {
       it(`gives ${caller} exactly what the table allows`, async () => {
         const problems: string[] = [];
+        // An earlier caller's run may have sealed the vault (POST /admin/vault/seal).
+        const orgId = (await services.db.selectFrom("organisations").select("id").where("slug", "=", "watch").executeTakeFirstOrThrow()).id;
+        services.keyring.unseal(orgId, parseX25519Identity(vaultKey));
         for (const [route, access] of Object.entries(TABLE)) {
           const client = Client.for(services);
           const email = emails.get(caller);
@@ -160,6 +195,8 @@ for (const target of databaseTargets()) {
             // An outsider's admin is an admin elsewhere: our records must be invisible or refused.
             const ok = caller === "outsider" ? refused || (res.status < 400 && !path.includes(targetUserId) && !path.includes(invitationId)) : res.status === 403;
             if (!ok) problems.push(`${route}: ${caller} got ${res.status}`);
+          } else if (caller === "outsider" && evidenceId && path.includes(evidenceId)) {
+            if (res.status !== 404) problems.push(`${route}: outsider got ${res.status}, not 404`);
           } else if (caller !== "outsider" && ROLES_OF[access] && !ROLES_OF[access].includes(caller)) {
             if (res.status !== 403) problems.push(`${route}: ${caller} got ${res.status}, not 403`);
           } else if (res.status === 404 && !EXPECTED_404.has(path) && !path.startsWith("/api/v1/entities/")) {

@@ -79,9 +79,12 @@ export function refreshCsrfToken(c: Context<AppEnv>): void {
   c.set("csrfToken", tokenFor(c, binding(c, true)!));
 }
 
-// Reads `_csrf` from a urlencoded form; the form is parsed once and kept for the handler.
+// Reads `_csrf` from a urlencoded form; the form is parsed once and kept for the handler. A
+// multipart form (an evidence upload, streamed to disk) carries it in its action URL instead, so
+// that the check needs no read of a body that may be gigabytes long.
 async function formToken(c: Context<AppEnv>): Promise<string | null> {
   const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === "multipart/form-data") return c.req.query(CSRF_FIELD) ?? null;
   if (type !== "application/x-www-form-urlencoded") return null;
   return field(await readForm(c), CSRF_FIELD) || null;
 }

@@ -17,7 +17,7 @@ const LOCALE_NAMES: Record<Locale, { label: string; dir: "ltr" | "rtl" }> = {
   "zh-Hans": { label: "简体中文", dir: "ltr" },
 };
 
-const AREAS = ["records", "evidence", "names", "detainees", "accountability"] as const;
+const AREAS = ["records", "names", "detainees", "accountability"] as const;
 
 const Navigation: FC<{ page: PageContext }> = ({ page }) => {
   const { t, principal, path } = page;
@@ -34,6 +34,7 @@ const Navigation: FC<{ page: PageContext }> = ({ page }) => {
     <nav aria-label={t("nav.main")}>
       <ul class="nav">
         {link("/", t("nav.dashboard"))}
+        {principal.actor.role !== "partner" ? link("/evidence", t("nav.evidence")) : null}
         {AREAS.map((area) => (
           <li>
             <span class="nav-soon" aria-disabled="true">
@@ -43,6 +44,7 @@ const Navigation: FC<{ page: PageContext }> = ({ page }) => {
         ))}
         {isAdmin ? link("/admin/users", t("nav.users")) : null}
         {isAdmin ? link("/admin/audit", t("nav.audit")) : null}
+        {isAdmin ? link("/admin/vault", t("nav.vault")) : null}
         {link("/account", t("nav.account"))}
       </ul>
     </nav>
