@@ -2,7 +2,18 @@ import { createAdministrator, issueTokenForUser, listAllUsers } from "../account
 import { SCOPES, VigilError, Invalid } from "../core/index.ts";
 import { NO_ORIGIN, type Origin } from "../context.ts";
 import { migrate } from "../db/index.ts";
-import type { Command } from "./command.ts";
+import type { Command, Values } from "./command.ts";
+import { isAbsolute } from "node:path";
+import {
+  exportVaultIdentity,
+  initVaultKeys,
+  operatorCaller,
+  rotateVaultKeys,
+  sealVault,
+  unsealVault,
+  type SealPlan,
+  type UnsealInput,
+} from "../evidence/index.ts";
 import { readFileSync } from "node:fs";
 import { LedgerError } from "../ledger/index.ts";
 import { describeVerification, ensureLog, orgIdForCommand, signCheckpointNow, verifyLedger } from "../custody/index.ts";
@@ -162,6 +173,119 @@ export const ledgerVerifyCommand: Command = {
   },
 };
 
+// ——— the evidence vault's keys ———
+
+/** Passphrases arrive on standard input, one per line (one line in all for a single passphrase). */
+function stdinLines(stdin: string): string[] {
+  return stdin.split(/\r?\n/).filter((line, i, all) => line !== "" || i < all.length - 1);
+}
+
+function holdersOf(value: unknown): string[] {
+  return String(value ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+}
+
+function sealPlanFrom(values: Values, stdin: string): SealPlan {
+  const lines = stdinLines(stdin);
+  if (values.shares === undefined) return { passphrase: lines[0] ?? "" };
+  const holders = holdersOf(values.holders);
+  if (lines.length < holders.length) throw new Invalid(`give one passphrase per key-holder on standard input, ${holders.length} lines in the order of --holders`);
+  return { threshold: Number(values.shares), holders: holders.map((name, i) => ({ name, passphrase: lines[i]! })) };
+}
+
+function checkSealOptions(v: Values): string | null {
+  if (v.shares !== undefined && !/^\d{1,2}$/.test(String(v.shares))) return "--shares takes the number of key-holders needed (k)";
+  if (v.shares !== undefined && holdersOf(v.holders).length < 2) return "--shares needs --holders name1,name2,…";
+  if (v.shares === undefined && v.holders !== undefined) return "--holders goes with --shares";
+  return null;
+}
+
+export const keysInitCommand: Command = {
+  name: "keys init",
+  summary: "create the organisation's age identity, sealed under a passphrase or split into shares",
+  usage: "vigil keys init [--org SLUG] (--passphrase | --shares K --holders NAME1,NAME2,…)   passphrases on standard input, one per line",
+  options: { org: { type: "string" }, passphrase: { type: "boolean" }, shares: { type: "string" }, holders: { type: "string" } },
+  readsStdin: true,
+  check: (v) => checkSealOptions(v) ?? (v.passphrase && v.shares !== undefined ? "choose --passphrase or --shares" : null),
+  async run(services, values, stdin, io) {
+    return reportErrors(io, async () => {
+      const caller = operatorCaller(await orgIdForCommand(services, values.org as string | undefined));
+      const { recipient } = await initVaultKeys(services, CLI_ORIGIN, caller, sealPlanFrom(values, stdin));
+      io.out(recipient);
+      io.err("keys created; Vigil stays sealed until `vigil unseal`");
+      return 0;
+    });
+  },
+};
+
+export const unsealCommand: Command = {
+  name: "unseal",
+  summary: "unseal the running server's vault (passphrase, or k holders' passphrases, on standard input)",
+  usage: "vigil unseal [--org SLUG] [--holders NAME1,NAME2,…]",
+  options: { org: { type: "string" }, holders: { type: "string" } },
+  readsStdin: true,
+  async run(services, values, stdin, io) {
+    return reportErrors(io, async () => {
+      const caller = operatorCaller(await orgIdForCommand(services, values.org as string | undefined));
+      const lines = stdinLines(stdin);
+      const holders = holdersOf(values.holders);
+      const input: UnsealInput = holders.length ? { shares: holders.map((holder, i) => ({ holder, passphrase: lines[i] ?? "" })) } : { passphrase: lines[0] ?? "" };
+      await unsealVault(services, CLI_ORIGIN, caller, input);
+      io.out("unsealed");
+      return 0;
+    });
+  },
+};
+
+export const sealCommand: Command = {
+  name: "seal",
+  summary: "seal the running server's vault: forget the unsealed identity",
+  usage: "vigil seal [--org SLUG]",
+  options: { org: { type: "string" } },
+  async run(services, values, _stdin, io) {
+    return reportErrors(io, async () => {
+      await sealVault(services, CLI_ORIGIN, operatorCaller(await orgIdForCommand(services, values.org as string | undefined)));
+      io.out("sealed");
+      return 0;
+    });
+  },
+};
+
+export const keysRotateCommand: Command = {
+  name: "keys rotate",
+  summary: "make a new identity and re-wrap every blob for it, without re-encrypting payloads (needs the vault unsealed)",
+  usage: "vigil keys rotate [--org SLUG] (--passphrase | --shares K --holders NAME1,NAME2,…)   new passphrases on standard input",
+  options: { org: { type: "string" }, passphrase: { type: "boolean" }, shares: { type: "string" }, holders: { type: "string" } },
+  readsStdin: true,
+  check: checkSealOptions,
+  async run(services, values, stdin, io) {
+    return reportErrors(io, async () => {
+      const caller = operatorCaller(await orgIdForCommand(services, values.org as string | undefined));
+      const result = await rotateVaultKeys(services, CLI_ORIGIN, caller, sealPlanFrom(values, stdin));
+      io.out(result.recipient);
+      io.err(`re-wrapped ${result.rewrapped} blob(s)`);
+      return 0;
+    });
+  },
+};
+
+export const keysExportCommand: Command = {
+  name: "keys export",
+  summary: "write the unsealed age identity to a new file (mode 0600) for offline custody; audited",
+  usage: "vigil keys export [--org SLUG] --out FILE",
+  options: { org: { type: "string" }, out: { type: "string" } },
+  // The running server writes the file (the command goes through its control socket), so a
+  // relative path would be relative to the server's directory, not the caller's.
+  check: (v) => (!v.out ? "--out FILE is required" : !isAbsolute(String(v.out)) ? "--out takes an absolute path" : null),
+  async run(services, values, _stdin, io) {
+    return reportErrors(io, async () => {
+      const caller = operatorCaller(await orgIdForCommand(services, values.org as string | undefined));
+      const { recipient } = await exportVaultIdentity(services, CLI_ORIGIN, caller, String(values.out));
+      io.out(`wrote the identity for ${recipient} to ${String(values.out)}`);
+      return 0;
+    });
+  },
+};
+
 export const COMMANDS: Command[] = [
   migrateCommand,
   adminCreateCommand,
@@ -170,4 +294,9 @@ export const COMMANDS: Command[] = [
   ledgerVerifierKeyCommand,
   ledgerCheckpointCommand,
   ledgerVerifyCommand,
+  keysInitCommand,
+  unsealCommand,
+  sealCommand,
+  keysRotateCommand,
+  keysExportCommand,
 ];

@@ -1,7 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import { runInProcess } from "../../src/cli/main.ts";
 import { join } from "node:path";
 import { NO_ORIGIN, type Origin } from "../../src/context.ts";
 import { Forbidden, Invalid, TooManyRequests } from "../../src/core/index.ts";
@@ -123,6 +124,26 @@ for (const target of databaseTargets()) {
       await unsealVault(services, NO_ORIGIN, caller, { passphrase: "a new passphrase for the new key" });
       const kinds = (await services.db.selectFrom("audit_events").select("action").where("action", "in", ["vault.rotate", "vault.export"]).execute()).map((e) => e.action);
       assert.deepEqual(kinds.sort(), ["vault.export", "vault.export", "vault.rotate"]);
+    });
+
+    it("runs the key ceremony from the command line: init with shares, unseal with k of them, export, seal", async () => {
+      await addOrganisation(services, "cli-org");
+      const init = await runInProcess(services, ["keys", "init", "--org", "cli-org", "--shares", "2", "--holders", "Dilnur,Erkin,Fatima"], "dilnur passphrase one\nerkin passphrase two\nfatima passphrase three\n");
+      assert.equal(init.exitCode, 0, init.stderr);
+      assert.match(init.stdout, /^age1[0-9a-z]+\n$/);
+      const wrong = await runInProcess(services, ["unseal", "--org", "cli-org", "--holders", "Dilnur,Fatima"], "dilnur passphrase one\nnot fatima\n");
+      assert.equal(wrong.exitCode, 1);
+      const unseal = await runInProcess(services, ["unseal", "--org", "cli-org", "--holders", "Fatima,Dilnur"], "fatima passphrase three\ndilnur passphrase one\n");
+      assert.equal(unseal.exitCode, 0, unseal.stderr);
+      const out = join(tempDir(), "org.key");
+      assert.equal((await runInProcess(services, ["keys", "export", "--org", "cli-org", "--out", "relative.key"], "")).exitCode, 2);
+      const exported = await runInProcess(services, ["keys", "export", "--org", "cli-org", "--out", out], "");
+      assert.equal(exported.exitCode, 0, exported.stderr);
+      assert.ok(readFileSync(out, "utf8").includes(init.stdout.trim()), "the exported file names the public key");
+      assert.equal(statSync(out).mode & 0o777, 0o600);
+      assert.equal((await runInProcess(services, ["seal", "--org", "cli-org"], "")).exitCode, 0);
+      const orgId = (await services.db.selectFrom("organisations").select("id").where("slug", "=", "cli-org").executeTakeFirstOrThrow()).id;
+      assert.equal(services.keyring.isSealed(orgId), true);
     });
 
     it("recovers the identity from the sealed file with age -d alone", async () => {
