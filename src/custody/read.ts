@@ -64,7 +64,8 @@ export async function readTile(services: Services, origin: Origin, reader: Reade
 
 /**
  * An entry bundle `tile/entries/<N>[.p/<W>]`: the events themselves, pseudonymous but still
- * telling who touched what and when, so only those allowed to read the organisation's entries.
+ * telling who touched what and when, so only those allowed to read the organisation's entries;
+ * each bundle served is recorded in the audit trail under the reader's name.
  */
 export async function readEntryBundle(services: Services, origin: Origin, reader: Reader, orgId: string, path: string): Promise<ServedTile> {
   if (!reader) throw new Unauthenticated();
@@ -79,6 +80,9 @@ export async function readEntryBundle(services: Services, origin: Origin, reader
     .orderBy("idx")
     .execute();
   if (rows.length < tile.width) throw new NotFound("no such tile");
+  // Reading who touched what is itself a custody event, kept in the audit trail: as a ledger leaf,
+  // every read of the entries would add entries to read.
+  await recordAudit(services.db, origin, { orgId, actorId: reader.userId, action: "ledger.read-entries", targetType: "ledger", targetId: orgId, details: { tile: tile.index, width: tile.width } });
   return { bytes: encodeEntryBundle(rows.map((row) => toBytes(row.data))), immutable: tile.width === TILE_WIDTH };
 }
 

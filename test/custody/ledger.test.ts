@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
-import { appendCustodyEvents, DbHashReader, ensureLog, signCheckpointNow, verifyLedger, type CustodyEventInput } from "../../src/custody/index.ts";
+import { appendCustodyEvents, DbHashReader, ensureLog, ledgerSize, signCheckpointNow, verifyLedger, type CustodyEventInput } from "../../src/custody/index.ts";
 import {
   decodeEntryBundle,
   decodeHash,
@@ -121,6 +121,27 @@ for (const target of databaseTargets()) {
       assert.equal(bundle.status, 200);
       assert.deepEqual(decodeEntryBundle(new Uint8Array(await bundle.arrayBuffer())).map((e) => Buffer.from(e)), leaves.slice(0, 256));
       assert.equal((await Client.for(services).get("/ledger/watch/tile/entries/000")).status, 401, "anonymous is refused with 401 for tools");
+    });
+
+    it("records each entry bundle an admin reads in the audit trail, without growing the ledger", async () => {
+      const reads = () =>
+        services.db.selectFrom("audit_events").select(["actor_id", "outcome", "target_id", "details"]).where("action", "=", "ledger.read-entries").where("outcome", "=", "ok").orderBy("id").execute();
+      const before = (await reads()).length;
+      const sizeBefore = await ledgerSize(services.db, orgId);
+      assert.equal((await admin.get("/ledger/watch/tile/entries/000")).status, 200);
+      assert.equal((await admin.get("/ledger/watch/tile/entries/001.p/10")).status, 200);
+      assert.equal((await admin.get("/ledger/watch/tile/entries/005")).status, 404, "a tile that does not exist is not a read");
+      const after = await reads();
+      assert.equal(after.length, before + 2);
+      const adminId = (await services.db.selectFrom("users").select("id").where("email", "=", "admin@watch.example").executeTakeFirstOrThrow()).id;
+      assert.deepEqual(
+        after.slice(before).map((row) => ({ actor: row.actor_id, target: row.target_id, details: typeof row.details === "string" ? JSON.parse(row.details) : row.details })),
+        [
+          { actor: adminId, target: orgId, details: { tile: 0, width: 256 } },
+          { actor: adminId, target: orgId, details: { tile: 1, width: 10 } },
+        ],
+      );
+      assert.equal(await ledgerSize(services.db, orgId), sizeBefore, "reading the log adds no leaf");
     });
 
     it("keeps hashes from anonymous readers until an admin makes the log public", async () => {
