@@ -22,7 +22,7 @@ for (const target of databaseTargets()) {
     }
 
     function upload(body: BodyInit, headers: Record<string, string>, path = "/api/v1/evidence") {
-      return client.request(path, { method: "POST", body, headers: { origin: "http://vigil.test", "x-csrf-token": token, ...headers }, duplex: "half" } as RequestInit);
+      return client.request(path, { method: "POST", body, headers: { origin: "http://vigil.test", "x-csrf-token": token, ...headers }, duplex: "half" } as Parameters<Client["request"]>[1]);
     }
 
     before(async () => {
