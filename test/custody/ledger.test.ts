@@ -102,6 +102,9 @@ for (const target of databaseTargets()) {
         assert.equal(res.headers.get("content-type"), "application/problem+json");
       }
       assert.equal((await viewer.get("/api/v1/ledger/nowhere/proof/inclusion?index=0&size=1")).status, 404);
+      const translated = await Client.for(services).request(`/api/v1/ledger/watch/proof/inclusion?index=${SIZE}&size=${SIZE}`, { headers: { authorization: `Bearer ${(await runTokenFor(services)).token}`, "accept-language": "zh-Hans" } });
+      const problem = (await translated.json()) as { detail: string; errors: Record<string, string> };
+      assert.deepEqual({ detail: problem.detail, errors: problem.errors }, { detail: "部分字段无效", errors: { index: "必须小于树的大小" } });
     });
 
     it("serves hash tiles equal to readHashTile, full ones immutable, and entry bundles to admins only", async () => {
