@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
 import busboy from "busboy";
 import { Hono, type Context } from "hono";
@@ -44,8 +45,20 @@ function declaredLength(c: Context<AppEnv>): number | null {
   return value && /^\d+$/.test(value) ? Number(value) : null;
 }
 
+/**
+ * The request body as a Node stream. Under the Node server it is the socket's own IncomingMessage,
+ * which pauses the client when we fall behind (the Web stream wrapped around it measured 4–8×
+ * slower, see bench/ingest.ts); elsewhere (app.request in tests) the Web stream.
+ */
+function bodyStream(c: Context<AppEnv>): Readable | null {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming && !c.req.raw.bodyUsed) return incoming;
+  const body = c.req.raw.body;
+  return body ? Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>, { highWaterMark: 1 << 20 }) : null;
+}
+
 /** The one file of a multipart form, streamed: busboy hands over the part as it arrives. */
-function multipartFile(c: Context<AppEnv>, body: ReadableStream<Uint8Array>): Promise<IncomingFile> {
+function multipartFile(c: Context<AppEnv>, body: Readable): Promise<IncomingFile> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -63,7 +76,7 @@ function multipartFile(c: Context<AppEnv>, body: ReadableStream<Uint8Array>): Pr
     parser.on("close", () => {
       if (!found) reject(new Invalid("some fields are not valid", { file: "choose a file" }));
     });
-    Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>).pipe(parser);
+    body.pipe(parser);
   });
 }
 
@@ -72,7 +85,7 @@ async function incomingFile(c: Context<AppEnv>, allowRaw: boolean): Promise<Inco
   const declared = declaredLength(c);
   // Refused before a byte is read; a multipart body carries a little framing besides the file.
   checkDeclaredSize(services, declared === null ? null : declared - (mediaType(c) === "multipart/form-data" ? 64 * 1024 : 0));
-  const body = c.req.raw.body;
+  const body = bodyStream(c);
   if (!body) throw new Invalid("the file is empty", { file: "the file is empty" });
   if (mediaType(c) === "multipart/form-data") return multipartFile(c, body);
   if (!allowRaw) throw new Invalid("send the file as multipart/form-data", { file: "choose a file" });
@@ -84,7 +97,7 @@ async function incomingFile(c: Context<AppEnv>, allowRaw: boolean): Promise<Inco
   } catch {
     throw new Invalid("some fields are not valid", { "X-Filename": "percent-encode the name as UTF-8" });
   }
-  return { source: body as unknown as AsyncIterable<Uint8Array>, filename, claimedType: mediaType(c) || null, declaredSize: declared };
+  return { source: body, filename, claimedType: mediaType(c) || null, declaredSize: declared };
 }
 
 function summaryJson(s: EvidenceSummary) {
