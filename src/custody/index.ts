@@ -8,10 +8,12 @@ export { ensureLog, orgIdForCommand, orgIdForSlug, type CustodyLog } from "./log
 export {
   consistencyProof,
   inclusionProof,
+  ledgerOverview,
   readCheckpoint,
   readEntryBundle,
   readTile,
   setLedgerPublic,
+  type LedgerOverview,
   type ProofAnswer,
   type Reader,
   type ServedTile,

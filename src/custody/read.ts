@@ -139,3 +139,20 @@ export async function setLedgerPublic(services: Services, origin: Origin, actor:
     await recordAudit(tx, origin, { orgId, actorId: actor.userId, action: "ledger.configure", targetType: "ledger", targetId: orgId, details: { public: isPublic } });
   });
 }
+
+/** What an administrator sees of the organisation's log on the audit page. */
+export interface LedgerOverview {
+  size: number;
+  /** The latest signed checkpoint note, or null before the first is signed. */
+  checkpoint: string | null;
+  verifierKey: string;
+  isPublic: boolean;
+}
+
+export async function ledgerOverview(services: Services, origin: Origin, actor: Actor): Promise<LedgerOverview> {
+  const orgId = actor.orgId;
+  await requirePermission(services, origin, can(actor, "ledger.configure", { kind: "ledger", orgId }), actor, "ledger.configure", { type: "ledger", id: orgId });
+  const log = await ensureLog(services, orgId);
+  const checkpoint = await latestCheckpoint(services, orgId);
+  return { size: await ledgerSize(services.db, orgId), checkpoint: checkpoint?.note ?? null, verifierKey: log.verifierKey, isPublic: log.isPublic };
+}

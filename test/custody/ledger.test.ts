@@ -164,6 +164,29 @@ for (const target of databaseTargets()) {
       assert.equal((await anonymous.get("/ledger/watch/checkpoint")).status, 401);
     });
 
+    it("shows administrators the ledger on the audit page and toggles publishing from its form", async () => {
+      const log = await ensureLog(services, orgId);
+      const page = await (await admin.get("/admin/audit")).text();
+      assert.match(page, /<section id="ledger"/);
+      assert.ok(page.includes(log.verifierKey), "the verifier key is shown");
+      assert.ok(page.includes(`vigil.local/ledger/watch\n${SIZE}\n`), "the latest checkpoint's text is shown");
+      assert.match(page, /<dd>300<\/dd>/);
+      assert.doesNotMatch(page, /name="public" value="on" checked/);
+      const anonymous = Client.for(services);
+      const saved = await admin.submit("/admin/audit", "/api/v1/ledger/settings", { public: "on" });
+      assert.equal(saved.status, 303);
+      assert.equal(saved.headers.get("location"), "/admin/audit?ledger=saved#ledger");
+      assert.equal((await anonymous.get("/ledger/watch/checkpoint")).status, 200, "published");
+      const after = await (await admin.get("/admin/audit?ledger=saved")).text();
+      assert.match(after, /name="public" value="on" checked/);
+      assert.ok(after.includes("The ledger setting is saved."));
+      // An unchecked box sends no field: the form makes the log private again.
+      assert.equal((await admin.submit("/admin/audit", "/api/v1/ledger/settings", {})).status, 303);
+      assert.equal((await anonymous.get("/ledger/watch/checkpoint")).status, 401, "private again");
+      const settings = await services.db.selectFrom("audit_events").select("details").where("action", "=", "ledger.configure").where("outcome", "=", "ok").orderBy("id", "desc").limit(2).execute();
+      assert.deepEqual(settings.map((row) => (typeof row.details === "string" ? JSON.parse(row.details) : row.details)), [{ public: false }, { public: true }]);
+    });
+
     it("has Go's sumdb/note and tlog accept the checkpoint and proofs served over HTTP", async () => {
       const binary = await buildGoLedgerVerifier();
       const key = (await runCommand(services, ledgerVerifierKeyCommand)).out;

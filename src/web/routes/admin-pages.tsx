@@ -1,7 +1,8 @@
 import { Hono, type Context } from "hono";
 import { changeRole, configureOrganisation, inviteMember, listInvitations, listMembers, revokeInvitation, setActive } from "../../accounts/index.ts";
-import { ROLES } from "../../core/index.ts";
+import { can, ROLES } from "../../core/index.ts";
 import { AuditFilterSchema, listAuditEvents, type AuditPage } from "../../audit/index.ts";
+import { ledgerOverview, type LedgerOverview } from "../../custody/index.ts";
 import type { AppEnv } from "../env.ts";
 import { formatTime, UUID_PARAM } from "../format.ts";
 import { field, readForm } from "../middleware/body.ts";
@@ -234,7 +235,38 @@ adminPages.post("/admin/organisation", async (c) => {
 
 // ——— audit trail ———
 
-function AuditPageView(page: PageContext, result: AuditPage, filter: Record<string, string>) {
+/** The organisation's custody ledger: its size, latest checkpoint and verifier key, and whether its hashes are public. */
+function LedgerSection({ page, ledger, saved }: { page: PageContext; ledger: LedgerOverview; saved: boolean }) {
+  const { t, locale } = page;
+  return (
+    <section id="ledger" aria-labelledby="ledger-title">
+      <h2 id="ledger-title">{t("audit.ledger.title")}</h2>
+      <Notice text={saved ? t("audit.ledger.saved") : null} />
+      <dl>
+        <dt>{t("audit.ledger.size")}</dt>
+        <dd>{ledger.size.toLocaleString(locale)}</dd>
+        <dt>{t("audit.ledger.checkpoint")}</dt>
+        <dd>{ledger.checkpoint ? <pre dir="ltr">{ledger.checkpoint}</pre> : t("audit.ledger.noCheckpoint")}</dd>
+        <dt>{t("audit.ledger.verifierKey")}</dt>
+        <dd>
+          <code dir="ltr">{ledger.verifierKey}</code>
+          <p class="hint">{t("audit.ledger.verifierHint")}</p>
+        </dd>
+      </dl>
+      <form method="post" action="/api/v1/ledger/settings">
+        <Csrf page={page} />
+        <div class="field checkbox">
+          <input type="checkbox" id="f-ledger-public" name="public" value="on" checked={ledger.isPublic} aria-describedby="f-ledger-public-hint" />
+          <label for="f-ledger-public">{t("audit.ledger.public")}</label>
+          <p class="hint" id="f-ledger-public-hint">{t("audit.ledger.publicHint")}</p>
+        </div>
+        <button type="submit">{t("audit.ledger.save")}</button>
+      </form>
+    </section>
+  );
+}
+
+function AuditPageView(page: PageContext, result: AuditPage, filter: Record<string, string>, ledger?: { overview: LedgerOverview; saved: boolean }) {
   const { t, locale } = page;
   const nextQuery = new URLSearchParams({ ...filter, before: String(result.nextBefore ?? "") });
   return (
@@ -294,16 +326,23 @@ function AuditPageView(page: PageContext, result: AuditPage, filter: Record<stri
           <a href={`/admin/audit?${nextQuery.toString()}`}>{t("audit.older")}</a>
         </p>
       ) : null}
+      {ledger ? <LedgerSection page={page} ledger={ledger.overview} saved={ledger.saved} /> : null}
     </>
   );
 }
 
 adminPages.get("/admin/audit", async (c) => {
   const principal = signedIn(c);
-  const raw = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ""));
+  const { ledger: saved, ...query } = c.req.query();
+  const raw = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== ""));
   const filter = parseInput(AuditFilterSchema, raw);
   const result = await listAuditEvents(c.var.services, c.var.origin, principal.actor, filter);
   const shown: Record<string, string> = {};
   for (const key of ["action", "outcome", "from", "to"] as const) if (filter[key]) shown[key] = String(filter[key]);
-  return renderPage(c, c.var.t("audit.title"), (page) => AuditPageView(page, result, shown));
+  // Shown to those who may change the setting; asking otherwise would record a refusal on every visit.
+  const actor = principal.actor;
+  const ledger = can(actor, "ledger.configure", { kind: "ledger", orgId: actor.orgId })
+    ? { overview: await ledgerOverview(c.var.services, c.var.origin, actor), saved: saved === "saved" }
+    : undefined;
+  return renderPage(c, c.var.t("audit.title"), (page) => AuditPageView(page, result, shown, ledger));
 });

@@ -68,14 +68,14 @@ ledgerRoutes.get("/api/v1/ledger/:org/proof/consistency", async (c) => {
 /** `{ "public": true }` as JSON, or `public=on` from a form: whether anyone may read the hashes. */
 ledgerRoutes.post("/api/v1/ledger/settings", async (c) => {
   const principal = requirePrincipal(c);
-  let isPublic: unknown;
   if ((c.req.header("content-type") ?? "").startsWith("application/json")) {
     const body: unknown = await c.req.json().catch(() => undefined);
-    isPublic = typeof body === "object" && body !== null ? (body as { public?: unknown }).public : undefined;
-  } else {
-    const value = (await readForm(c)).public;
-    isPublic = value === "on" || value === "true";
+    const isPublic = typeof body === "object" && body !== null ? (body as { public?: unknown }).public : undefined;
+    await setLedgerPublic(c.var.services, c.var.origin, principal.actor, isPublic);
+    return c.json({ public: isPublic });
   }
-  await setLedgerPublic(c.var.services, c.var.origin, principal.actor, isPublic);
-  return c.json({ public: isPublic });
+  // A form comes from the audit page (an unchecked box sends nothing): back to it, without JavaScript.
+  const value = (await readForm(c)).public;
+  await setLedgerPublic(c.var.services, c.var.origin, principal.actor, value === "on" || value === "true");
+  return c.redirect("/admin/audit?ledger=saved#ledger", 303);
 });
