@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import {
   encodeHash,
+  HASH_SIZE,
   LedgerError,
   openCheckpoint,
   parseVerifierKey,
@@ -49,10 +50,25 @@ async function readPage(services: Services, orgId: string, from: number, to: num
   ]);
   const leaves = leafRows.map((row) => toBytes(row.data));
   const hashes = hashRows.rows[0]?.hashes;
-  const page: LeafPage = { leaves, storedHashes: hashes ? toBytes(hashes) : Buffer.alloc(0) };
+  const storedHashes = hashes ? toBytes(hashes) : Buffer.alloc(0);
+  if (storedHashes.length !== (storedHashCount(to) - storedHashCount(from)) * HASH_SIZE) await requireStoredHashes(services, orgId, storedHashCount(from), storedHashCount(from + leaves.length));
+  const page: LeafPage = { leaves, storedHashes };
   const at = leaves.findIndex((leaf) => leafOrg(leaf) !== orgId);
   if (at >= 0) page.foreignLeaf = { leafIndex: from + at, org: leafOrg(leaves[at]!) ?? "" };
   return page;
+}
+
+/**
+ * Hashes missing from a page would shift every one after them in the aggregated buffer and be
+ * reported as changed data: name the first missing one instead, as a proof would. Missing only
+ * past the leaves present, they went with those leaves, which verifyLog reports as a truncation.
+ */
+async function requireStoredHashes(services: Services, orgId: string, from: number, to: number): Promise<void> {
+  const { rows } = await sql<{ idx: number }>`
+    SELECT i AS idx FROM generate_series(${from}::bigint, ${to}::bigint - 1) AS i
+    WHERE NOT EXISTS (SELECT 1 FROM ledger_hashes h WHERE h.org_id = ${orgId} AND h.idx = i)
+    ORDER BY i LIMIT 1`.execute(services.db);
+  if (rows[0]) throw new LedgerError("store", `stored hash ${rows[0].idx} is missing`);
 }
 
 /** The organisation a leaf names (details.org), or undefined if it names none or does not parse. */

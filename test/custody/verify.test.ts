@@ -66,6 +66,18 @@ for (const target of databaseTargets()) {
       });
     });
 
+    it("names a stored hash that was deleted rather than blaming the leaves after it", async () => {
+      const missing = storedHashIndex(0, 16_600);
+      const { rows } = await sql<{ hash: Uint8Array }>`SELECT hash FROM ledger_hashes WHERE org_id = ${orgId} AND idx = ${missing}`.execute(services.db);
+      await sql`DELETE FROM ledger_hashes WHERE org_id = ${orgId} AND idx = ${missing}`.execute(services.db);
+      try {
+        await assert.rejects(verifyLedger(services, orgId), new RegExp(`stored hash ${missing} is missing`));
+      } finally {
+        await services.db.insertInto("ledger_hashes").values({ org_id: orgId, idx: missing, hash: Buffer.from(rows[0]!.hash) }).execute();
+      }
+      assert.equal((await verifyLedger(services, orgId)).ok, true, "restored");
+    });
+
     it("reports a fork when a stored checkpoint signed by the log's key gives another root", async () => {
       const signer = await logSigner(services, orgId);
       const { origin } = await ensureLog(services, orgId);
