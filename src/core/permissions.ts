@@ -55,7 +55,8 @@ export type Action =
   | "record.archive"
   | "record.read-restricted"
   | "record.reveal-secret"
-  | "record.manage-access";
+  | "record.manage-access"
+  | "names.match";
 
 /** What a token needs among its scopes to perform an action. */
 const SCOPE_OF: Record<Action, Scope> = {
@@ -85,6 +86,7 @@ const SCOPE_OF: Record<Action, Scope> = {
   "record.read-restricted": "read",
   "record.reveal-secret": "read",
   "record.manage-access": "write",
+  "names.match": "read",
 };
 
 function sameOrganisation(actor: Actor, action: Action, subject: Subject): boolean {
@@ -155,6 +157,9 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
       return actor.role !== "partner" && subject.kind === "record" && (actor.role === "admin" || subject.onAccessList);
     case "record.manage-access":
       return actor.role === "admin" || (actor.role === "editor" && subject.kind === "record" && subject.onAccessList);
+    // Matching names (the /match API, bulk screening): whoever reads records, against what they may see.
+    case "names.match":
+      return actor.role !== "partner";
   }
 }
 

@@ -273,3 +273,29 @@ export interface EntityAccessTable {
 export type EntityRow = Selectable<EntitiesTable>;
 export type StatementRow = Selectable<StatementsTable>;
 export type EntityRevisionRow = Selectable<EntityRevisionsTable>;
+
+// The names index and named lists (migration 0005).
+export interface Schema {
+  name_keys: NameKeysTable;
+  entity_lists: EntityListsTable;
+  entity_list_members: EntityListMembersTable;
+}
+
+export interface NameKeysTable {
+  org_id: string;
+  entity_id: string;
+  key: string;
+}
+
+export interface EntityListsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  title: string;
+  created_at: DefaultNow;
+}
+
+export interface EntityListMembersTable {
+  list_id: string;
+  entity_id: string;
+}

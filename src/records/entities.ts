@@ -5,6 +5,7 @@ import type { Origin, Services, Tx } from "../context.ts";
 import type { EntityRow, StatementRow } from "../db/index.ts";
 import { recordAudit, requirePermission } from "../audit/index.ts";
 import { parseInput } from "../accounts/index.ts";
+import { refreshNameKeys } from "../screening/index.ts";
 import { checkValue, findProperty, findSchema, isCreatableSchema, schemaAndDescendants } from "./model.ts";
 import {
   ArchiveSchema, EntityCreateSchema, EntityListSchema, EntityUpdateSchema, HistoryQuerySchema,
@@ -366,6 +367,7 @@ export async function createEntity(services: Services, origin: Origin, actor: Ac
     await tx.insertInto("entities").values({ id, org_id: actor.orgId, schema: input.schema, restricted: input.restricted ?? false, created_by: actor.userId, created_at: now, updated_at: now }).execute();
     if (input.restricted) await tx.insertInto("entity_access").values({ entity_id: id, user_id: actor.userId, granted_by: actor.userId, granted_at: now }).execute();
     await insertStatements(tx, services, actor, id, 1, added);
+    await refreshNameKeys(tx, id);
     await tx.insertInto("entity_revisions").values({ entity_id: id, number: 1, kind: "create", author_id: actor.userId, reason, created_at: now, summary: JSON.stringify({ added: countByProperty(added), retracted: {} }) }).execute();
     await recordAudit(tx, origin, { orgId: actor.orgId, actorId: actor.userId, action: "record.create", targetType: "entity", targetId: id, details: { schema: input.schema } });
   });
@@ -449,6 +451,7 @@ export async function updateEntity(services: Services, origin: Origin, actor: Ac
       await tx.updateTable("statements").set({ retracted_at: now, retracted_by: actor.userId, retracted_revision: revision }).where("id", "in", retracted.map((s) => s.id)).where("retracted_at", "is", null).execute();
     }
     await insertStatements(tx, services, actor, record.row.id, revision, added);
+    await refreshNameKeys(tx, record.row.id);
     if (restrictedChange && input.restricted) {
       await tx.insertInto("entity_access").values({ entity_id: record.row.id, user_id: actor.userId, granted_by: actor.userId, granted_at: now }).onConflict((oc) => oc.doNothing()).execute();
     }
@@ -476,6 +479,7 @@ export async function setArchived(services: Services, origin: Origin, actor: Act
       .returning("revision")
       .executeTakeFirst();
     if (!moved) throw new Conflict("the record changed while it was being archived: try again");
+    await refreshNameKeys(tx, record.row.id);
     await tx.insertInto("entity_revisions").values({ entity_id: record.row.id, number: moved.revision, kind: archived ? "archive" : "restore", author_id: actor.userId, reason, created_at: now, summary: JSON.stringify({ added: {}, retracted: {} }) }).execute();
     await recordAudit(tx, origin, { orgId: actor.orgId, actorId: actor.userId, action: archived ? "record.archive" : "record.restore", targetType: "entity", targetId: record.row.id, details: { reason } });
   });
@@ -527,6 +531,29 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   throw new Invalid("the cursor is not one this server gave", { cursor: "not a valid cursor" });
 }
 
+/** The records of the actor's organisation it may know of: a restricted record not on its list is left out of the query itself. */
+function visibleRecords(db: Tx, actor: Actor) {
+  const query = db.selectFrom("entities as e").selectAll("e").where("e.org_id", "=", actor.orgId);
+  if (actor.role === "admin") return query;
+  return query.where((eb) => eb.or([eb("e.restricted", "=", false), eb.exists(eb.selectFrom("entity_access as a").select("a.user_id").whereRef("a.entity_id", "=", "e.id").where("a.user_id", "=", actor.userId))]));
+}
+
+/** Views of the records among `ids` the actor may list and see (live ones only), with only the statements it may read; for other services that found the ids themselves (the names index). */
+export async function viewEntities(services: Services, actor: Actor, ids: readonly string[]): Promise<EntityView[]> {
+  if (ids.length === 0 || !can(actor, "record.list", { kind: "records", orgId: actor.orgId })) return [];
+  const rows = await visibleRecords(services.db, actor).where("e.id", "in", [...ids]).where("e.archived_at", "is", null).execute();
+  const restrictedIds = rows.filter((r) => r.restricted).map((r) => r.id);
+  const onList = new Set(
+    restrictedIds.length === 0 ? [] : (await services.db.selectFrom("entity_access").select("entity_id").where("entity_id", "in", restrictedIds).where("user_id", "=", actor.userId).execute()).map((r) => r.entity_id),
+  );
+  const byEntity = new Map<string, StatementRow[]>();
+  for (const s of await liveStatements(services.db, rows.map((r) => r.id))) (byEntity.get(s.entity_id) ?? byEntity.set(s.entity_id, []).get(s.entity_id)!).push(s);
+  return rows.map((row) => {
+    const visible = visibleTo(actor, recordSubject(actor, row, onList.has(row.id)));
+    return entityView(row, (byEntity.get(row.id) ?? []).filter(visible).map((s) => viewStatement(services, s, false)));
+  });
+}
+
 /**
  * Lists records newest first, a page at a time. A restricted record the actor may not see is left
  * out of the query itself, so neither pages nor their sizes reveal it.
@@ -535,13 +562,10 @@ export async function listEntities(services: Services, origin: Origin, actor: Ac
   await requirePermission(services, origin, can(actor, "record.list", { kind: "records", orgId: actor.orgId }), actor, "record.list", { type: "entity", id: null });
   const filter = parseInput(EntityListSchema, raw);
   if (filter.schema !== undefined && !findSchema(filter.schema)) throw new Invalid(`"${filter.schema.slice(0, 64)}" is not a schema`, { schema: "unknown schema" });
-  let query = services.db.selectFrom("entities as e").selectAll("e").where("e.org_id", "=", actor.orgId);
+  let query = visibleRecords(services.db, actor);
   if (filter.schema) query = query.where("e.schema", "in", schemaAndDescendants(filter.schema));
   if (filter.archived === "exclude") query = query.where("e.archived_at", "is", null);
   if (filter.archived === "only") query = query.where("e.archived_at", "is not", null);
-  if (actor.role !== "admin") {
-    query = query.where((eb) => eb.or([eb("e.restricted", "=", false), eb.exists(eb.selectFrom("entity_access as a").select("a.user_id").whereRef("a.entity_id", "=", "e.id").where("a.user_id", "=", actor.userId))]));
-  }
   if (filter.cursor) {
     const after = decodeCursor(filter.cursor);
     query = query.where((eb) => eb(eb.refTuple("e.created_at", "e.id"), "<", eb.tuple(after.createdAt, after.id)));

@@ -1,5 +1,5 @@
 export {
-  createEntity, getEntity, updateEntity, setArchived, entityHistory, listEntities, grantAccess,
+  createEntity, getEntity, updateEntity, setArchived, entityHistory, listEntities, grantAccess, viewEntities,
   type LazyInput, type EntityView, type StatementView, type RevisionView, type HistoryView, type EntityPage,
 } from "./entities.ts";
 export { EntityCreateSchema, EntityUpdateSchema, ArchiveSchema, EntityListSchema, HistoryQuerySchema, StatementInputSchema, SENSITIVITIES, type Sensitivity } from "./input.ts";
