@@ -7,7 +7,7 @@ const MAX_VALUES = 20;
 export const MAX_LIMIT = 100;
 
 // yente accepts a single value or a list for each property.
-const Values = z.union([z.string(), z.array(z.string()).max(MAX_VALUES, `at most ${MAX_VALUES} values`)]).transform((v) => (Array.isArray(v) ? v : [v]));
+const Values = z.union([z.string(), z.array(z.string()).max(MAX_VALUES, `at most ${MAX_VALUES} values`)]);
 
 /** One query: an entity in FollowTheMoney's shape, as yente's EntityExample. */
 export const EntityExampleSchema = z.object({

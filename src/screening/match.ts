@@ -32,8 +32,13 @@ export interface MatchOptions {
 }
 
 /** A query checked and prepared once. */
+export interface QueryEntity {
+  schema: string;
+  properties: Record<string, string[]>;
+}
+
 export interface PreparedQuery {
-  example: EntityExample & { properties: Record<string, string[]> };
+  example: QueryEntity;
   prepared: PreparedEntity;
   keys: string[];
 }
@@ -42,7 +47,7 @@ export interface PreparedQuery {
  * Checks one query's names and values: empty, overlong, or without a letter to match are refused
  * by field, before anything reaches the index. Errors go into `errors` under `path`.
  */
-export function prepareQuery(example: EntityExample & { properties: Record<string, string[]> }, path: string, errors: FieldErrors): PreparedQuery | null {
+export function prepareQuery(example: QueryEntity, path: string, errors: FieldErrors): PreparedQuery | null {
   const before = Object.keys(errors).length;
   for (const [property, values] of Object.entries(example.properties)) {
     values.forEach((value, i) => {
@@ -86,23 +91,28 @@ export async function requireMatching(services: Services, origin: Origin, actor:
 /** Scores prepared queries against the records the caller may see, in one pass over the index. */
 export async function matchPrepared(services: Services, actor: Actor, list: string, queries: readonly PreparedQuery[], options: MatchOptions): Promise<QueryMatches[]> {
   const scope = await resolveScope(services, actor, list);
-  const candidateIds = await sqlCandidates(services.db).candidates(scope, queries.map((q) => q.keys));
+  const found = await sqlCandidates(services.db).candidates(scope, queries.map((q) => q.keys));
   // What the caller may see of every candidate, in one call to the records service: a record it
   // may not see is absent here, a restricted statement it may not read is absent from the view.
-  const views = new Map((await viewEntities(services, actor, [...new Set(candidateIds.flat())])).map((v) => [v.id, v]));
-  const prepared = new Map<string, PreparedEntity | null>();
+  const views = new Map((await viewEntities(services, actor, [...new Set(found.flatMap((f) => f.ids))])).map((v) => [v.id, v]));
+  const prepared = new Map<string, { entity: PreparedEntity; keys: Set<string> } | null>();
   return queries.map((query, i) => {
     const scored: ScoredRecord[] = [];
-    for (const id of candidateIds[i] ?? []) {
+    const { ids, keys } = found[i]!;
+    for (const id of ids) {
       const entity = views.get(id);
       if (!entity || !isMatchable(entity.schema) || !answersQuery(query.prepared.entity.schema, entity.schema)) continue;
       let candidate = prepared.get(id);
       if (candidate === undefined) {
-        candidate = prepareEntity(entityNames(entity.schema, entity.properties));
-        prepared.set(id, candidate.names.length > 0 ? candidate : null);
+        const names = entityNames(entity.schema, entity.properties);
+        const ready = prepareEntity(names);
+        // The keys of the names the caller sees: the index also holds keys of names it may not read.
+        candidate = ready.names.length > 0 ? { entity: ready, keys: new Set(blockingKeys(indexableNames(entity.schema, names.names))) } : null;
+        prepared.set(id, candidate);
       }
-      if (!candidate || candidate.names.length === 0) continue;
-      const result = matchNames(query.prepared, candidate, { threshold: options.threshold });
+      // A record reached only through a name the caller may not read is not a candidate for it.
+      if (!candidate || ![...keys].some((k) => candidate.keys.has(k))) continue;
+      const result = matchNames(query.prepared, candidate.entity, { threshold: options.threshold });
       if (result.score > 0) scored.push({ entity, caption: caption(entity), result });
     }
     scored.sort((a, b) => b.result.score - a.result.score || a.entity.id.localeCompare(b.entity.id));
@@ -122,7 +132,12 @@ export async function matchQueries(services: Services, origin: Origin, actor: Ac
   const body = parseInput(MatchBodySchema, await raw());
   const errors: FieldErrors = {};
   const names = Object.keys(body.queries);
-  const prepared = names.map((name) => prepareQuery(body.queries[name]!, `queries.${name}`, errors));
+  const prepared = names.map((name) => {
+    const { schema, properties } = body.queries[name]!;
+    // yente takes one value or a list for each property.
+    const lists = Object.fromEntries(Object.entries(properties).map(([p, v]) => [p, Array.isArray(v) ? v : [v]]));
+    return prepareQuery({ schema, properties: lists }, `queries.${name}`, errors);
+  });
   if (Object.keys(errors).length > 0) throw new Invalid("some queries cannot be matched", errors);
   const options = { threshold: query.threshold ?? DEFAULT_THRESHOLD, limit: query.limit };
   const matches = await matchPrepared(services, actor, list, prepared as PreparedQuery[], options);

@@ -21,6 +21,8 @@ import { evidenceRoutes, UPLOAD_PATHS } from "./routes/evidence.tsx";
 import { vaultPages } from "./routes/vault.tsx";
 import { entityRoutes } from "./routes/entities.ts";
 import { ledgerRoutes } from "./routes/ledger.ts";
+import { matchRoutes } from "./routes/match.ts";
+import { screeningPages } from "./routes/screening.tsx";
 import { staticAssets } from "./static.ts";
 
 function isApi(c: Context<AppEnv>): boolean {
@@ -85,6 +87,8 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route("/", staticAssets);
   app.route("/", api);
   app.route("/", entityRoutes);
+  app.route("/", matchRoutes);
+  app.route("/", screeningPages);
   app.route("/", ledgerRoutes);
   app.route("/", authPages);
   app.route("/", dashboardPages);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ROLES, SCOPES } from "../core/index.ts";
 import { VERSION } from "../version.ts";
 import { ArchiveSchema, EntityCreateSchema, EntityUpdateSchema, SENSITIVITIES } from "../records/index.ts";
+import { ALGORITHMS, EntityExampleSchema, MatchBodySchema, MAX_LIMIT } from "../screening/index.ts";
 
 /** The API's schemas, written once in zod: the OpenAPI document is generated from them. */
 export const ProblemSchema = z
@@ -69,6 +70,33 @@ export const EntityHistorySchema = z.object({
   diff: z.object({ from: z.number().int(), to: z.number().int(), added: z.array(StatementSchema), removed: z.array(StatementSchema) }),
 });
 
+/** yente's ScoredEntityResponse, plus the explanation behind the score. */
+export const ScoredEntitySchema = z.object({
+  id: z.uuid(),
+  caption: z.string(),
+  schema: z.string(),
+  properties: z.record(z.string(), z.array(z.string())),
+  datasets: z.array(z.string()),
+  referents: z.array(z.string()),
+  target: z.boolean(),
+  first_seen: z.string(),
+  last_seen: z.string(),
+  last_change: z.string(),
+  score: z.number().min(0).max(1),
+  features: z.record(z.string(), z.number()),
+  match: z.boolean().meta({ description: "score ≥ threshold" }),
+  explanation: z.array(z.string()),
+});
+
+/** yente's EntityMatchResponse. */
+export const MatchResponseSchema = z.object({
+  responses: z.record(z.string(), z.object({ status: z.literal(200), results: z.array(ScoredEntitySchema), total: z.object({ value: z.number().int(), relation: z.literal("eq") }), query: EntityExampleSchema })),
+  matcher: z.record(z.string(), z.unknown()),
+  limit: z.number().int(),
+  threshold: z.number(),
+  algorithm: z.string(),
+});
+
 function json(schema: z.ZodType) {
   return { content: { "application/json": { schema: z.toJSONSchema(schema, { target: "draft-2020-12" }) } } };
 }
@@ -89,6 +117,7 @@ export function openApiDocument() {
         get: { summary: "Liveness and database check", security: [], responses: { "200": { description: "healthy", ...json(HealthSchema) }, "500": problem } },
       },
       ...entityPaths(),
+      ...matchPaths(),
       "/api/v1/me": {
         get: {
           summary: "The caller: user, organisation, role",
@@ -104,6 +133,26 @@ export function openApiDocument() {
             "400": problem, "401": problem, "403": problem, "413": problem, "415": problem, "422": problem,
           },
         },
+      },
+    },
+  };
+}
+
+function matchPaths() {
+  const query = (name: string, description: string, schema: object) => ({ name, in: "query", required: false, description, schema });
+  return {
+    "/api/v1/match/{dataset}": {
+      post: {
+        summary: "Match entities against the records you may see, in the shape of OpenSanctions yente's /match",
+        security: [{ bearer: [] }],
+        parameters: [
+          { name: "dataset", in: "path", required: true, description: "default (every record you may see) or the name of a list", schema: { type: "string" } },
+          query("threshold", "score at or above which a result is a match (default 0.8)", { type: "number", minimum: 0, maximum: 1 }),
+          query("limit", `results per query, 1–${MAX_LIMIT}, default 5`, { type: "integer", minimum: 1, maximum: MAX_LIMIT }),
+          query("algorithm", "best (default) or vigil-names-v1", { type: "string", enum: [...ALGORITHMS, "best", "default"] }),
+        ],
+        requestBody: { required: true, ...json(MatchBodySchema) },
+        responses: { "200": { description: "scored results per query", ...json(MatchResponseSchema) }, "400": problem, "401": problem, "403": problem, "404": problem, "413": problem, "415": problem, "422": problem },
       },
     },
   };

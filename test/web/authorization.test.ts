@@ -73,6 +73,11 @@ const TABLE: Record<string, Access> = {
   "POST /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/archive": "documenter",
   "POST /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/restore": "documenter",
   "GET /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/history": "reader",
+  // Screening: whoever reads records matches names against what they may see.
+  "POST /api/v1/match/:dataset": "reader",
+  "GET /screening": "reader",
+  "POST /screening": "reader",
+  "POST /screening/report.csv": "reader",
   // Evidence: an outsider gets 404 for our item; the vault's keys are the administrators'.
   "GET /api/v1/evidence": "reader",
   "POST /api/v1/evidence": "documenter",
@@ -157,6 +162,8 @@ for (const target of databaseTargets()) {
       "/account/preferences": { locale: "" },
       "/admin/vault/init": { passphrase: "an outsider's own vault passphrase" },
       "/admin/vault/unseal": { passphrase: "an outsider's own vault passphrase" },
+      "/screening": { csv: "name\nIlham Tohti" },
+      "/screening/report.csv": { csv: "Ilham Tohti" },
     };
 
     for (const caller of CALLERS) {

@@ -1,0 +1,53 @@
+import { Hono } from "hono";
+import { matchQueries, type MatchResponse, type ScoredRecord } from "../../screening/index.ts";
+import type { AppEnv } from "../env.ts";
+import { requirePrincipal } from "../middleware/auth.ts";
+import { readJson } from "../middleware/body.ts";
+
+/**
+ * The screening API, shaped as OpenSanctions yente's POST /match/{dataset} so that yente clients
+ * can call Vigil. Thin, as yente's routers/match.py: parse, call src/screening, shape the answer.
+ */
+export const matchRoutes = new Hono<AppEnv>();
+
+function result(dataset: string, threshold: number, r: ScoredRecord) {
+  return {
+    id: r.entity.id,
+    caption: r.caption,
+    schema: r.entity.schema,
+    properties: r.entity.properties,
+    datasets: [dataset],
+    referents: [],
+    target: false,
+    first_seen: r.entity.createdAt.toISOString(),
+    last_seen: r.entity.updatedAt.toISOString(),
+    last_change: r.entity.updatedAt.toISOString(),
+    score: Number(r.result.score.toFixed(4)),
+    features: r.result.features,
+    match: r.result.score >= threshold,
+    // Not in yente's shape: the reasons behind the score, for the person deciding.
+    explanation: r.result.explanation,
+  };
+}
+
+function yenteShape(dataset: string, answer: MatchResponse) {
+  return {
+    responses: Object.fromEntries(
+      Object.entries(answer.queries).map(([name, q]) => [
+        name,
+        { status: 200, results: q.matches.results.map((r) => result(dataset, answer.options.threshold, r)), total: { value: q.matches.total, relation: "eq" }, query: q.example },
+      ]),
+    ),
+    matcher: {},
+    limit: answer.options.limit,
+    threshold: answer.options.threshold,
+    algorithm: answer.options.algorithm,
+  };
+}
+
+matchRoutes.post("/api/v1/match/:dataset", async (c) => {
+  const { actor } = requirePrincipal(c);
+  const dataset = c.req.param("dataset");
+  const answer = await matchQueries(c.var.services, c.var.origin, actor, dataset, c.req.query(), () => readJson(c));
+  return c.json(yenteShape(dataset, answer));
+});
