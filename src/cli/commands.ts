@@ -17,6 +17,8 @@ import {
 import { readFileSync } from "node:fs";
 import { LedgerError } from "../ledger/index.ts";
 import { describeVerification, ensureLog, orgIdForCommand, signCheckpointNow, verifyLedger } from "../custody/index.ts";
+import { MATCHABLE_SCHEMATA, reindexNames, reportCsv, screenCsv } from "../screening/index.ts";
+import type { EntitySchema } from "../names/index.ts";
 
 const CLI_ORIGIN: Origin = { ...NO_ORIGIN, userAgent: "vigil-cli" };
 
@@ -286,6 +288,51 @@ export const keysExportCommand: Command = {
   },
 };
 
+// ——— screening ———
+
+export const screenCommand: Command = {
+  name: "screen",
+  summary: "screen a CSV of names against the organisation's records and print the report as CSV",
+  usage: "vigil screen --file FILE.csv [--threshold T] [--schema Person|Company|…] [--list NAME] [--org SLUG]",
+  options: { threshold: { type: "string" }, schema: { type: "string" }, list: { type: "string" }, org: { type: "string" }, file: { type: "string" } },
+  check(values) {
+    if (!values.file) return "name the CSV file: vigil screen --file FILE.csv";
+    if (values.threshold !== undefined && !/^(0(\.\d+)?|1(\.0+)?)$/.test(String(values.threshold))) return "--threshold is a number from 0 to 1";
+    if (values.schema !== undefined && !(MATCHABLE_SCHEMATA as readonly string[]).includes(String(values.schema))) return `--schema is one of ${MATCHABLE_SCHEMATA.join(", ")}`;
+    return null;
+  },
+  async run(services, values, _stdin, io) {
+    return reportErrors(io, async () => {
+      const orgId = await orgIdForCommand(services, values.org as string | undefined);
+      // The command screens against what every member sees: restricted records and names stay out.
+      const operator = { userId: "00000000-0000-0000-0000-000000000000", orgId, role: "viewer" as const, scopes: null };
+      const text = readFileSync(String(values.file), "utf8");
+      const report = await screenCsv(services, CLI_ORIGIN, operator, text, {
+        threshold: values.threshold === undefined ? undefined : Number(values.threshold),
+        schema: values.schema as EntitySchema | undefined,
+        list: values.list as string | undefined,
+      });
+      io.out(reportCsv(report).replace(/\r\n$/, ""));
+      for (const r of report.rejected) io.err(`vigil: line ${r.line}: ${r.reason}`);
+      return 0;
+    });
+  },
+};
+
+export const namesReindexCommand: Command = {
+  name: "names reindex",
+  summary: "rebuild the names index of an organisation's records",
+  usage: "vigil names reindex [--org SLUG]",
+  options: { org: { type: "string" } },
+  async run(services, values, _stdin, io) {
+    return reportErrors(io, async () => {
+      const result = await reindexNames(services, await orgIdForCommand(services, values.org as string | undefined));
+      io.out(`indexed ${result.records} records, ${result.keys} keys`);
+      return 0;
+    });
+  },
+};
+
 export const COMMANDS: Command[] = [
   migrateCommand,
   adminCreateCommand,
@@ -299,4 +346,6 @@ export const COMMANDS: Command[] = [
   sealCommand,
   keysRotateCommand,
   keysExportCommand,
+  screenCommand,
+  namesReindexCommand,
 ];
