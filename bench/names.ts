@@ -160,7 +160,7 @@ function main(): void {
     for (const q of queries) {
       const keys = keysOf(q);
       const sizeOf = (k: string) => blocks.get(k) ?? 0;
-      planned.push(planCandidateKeys(keys, sizeOf, 500).reduce((a, k) => a + sizeOf(k), 0));
+      planned.push(planCandidateKeys(keys, (k) => ({ size: sizeOf(k), capped: false }), 500).keys.reduce((a, k) => a + k.limit, 0));
       unplanned.push(keys.reduce((a, k) => a + sizeOf(k), 0));
       bestSingle.push(Math.min(...keys.map(sizeOf)));
       crowd.push(Math.max(0, ...keys.filter((k) => k.startsWith("j:")).map(sizeOf)));

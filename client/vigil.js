@@ -9,3 +9,50 @@ document.addEventListener("DOMContentLoaded", () => {
     input.addEventListener("focus", () => input.select());
   }
 });
+
+// Records: the search boxes of the merge and relationship pages search as one types, replacing the
+// candidates with those of the same page fetched with the words typed (the form still works on its own).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-live-search]")) {
+    const target = document.getElementById(form.getAttribute("data-live-search"));
+    const input = form.querySelector("input[name=q]");
+    if (!(form instanceof window.HTMLFormElement) || !target || !(input instanceof window.HTMLInputElement)) continue;
+    let timer = 0;
+    let latest = 0;
+    input.addEventListener("input", () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(async () => {
+        if (input.value.trim().length < 2) return;
+        const url = new URL(form.action, document.baseURI);
+        for (const [name, value] of new window.FormData(form)) url.searchParams.set(name, String(value));
+        const asked = ++latest;
+        try {
+          const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+          if (!response.ok || asked !== latest) return;
+          const found = new window.DOMParser().parseFromString(await response.text(), "text/html").getElementById(target.id);
+          if (found && asked === latest) target.replaceChildren(...found.childNodes);
+          for (const kept of document.querySelectorAll("form[method=post] input[type=hidden][name=q]")) kept.value = input.value;
+        } catch {
+          // The search button still works.
+        }
+      }, 300);
+    });
+  }
+
+  // A list's "tick all" box, made here because without a script it could not do anything.
+  const table = document.querySelector("table.records[data-tick-all]");
+  const head = table?.querySelector("thead th");
+  if (table && head && table.querySelector("input[name=ids]")) {
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.id = "tick-all";
+    const label = document.createElement("label");
+    label.htmlFor = "tick-all";
+    label.className = "visually-hidden";
+    label.textContent = table.getAttribute("data-tick-all");
+    head.replaceChildren(box, label);
+    box.addEventListener("change", () => {
+      for (const item of table.querySelectorAll("input[name=ids]")) item.checked = box.checked;
+    });
+  }
+});

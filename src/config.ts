@@ -31,8 +31,12 @@ const EnvironmentSchema = z.object({
     .optional(),
   VIGIL_MAX_BODY_BYTES: positiveInt(1024, 64 * 1024 * 1024).default(1024 * 1024),
   VIGIL_MAX_UPLOAD_BYTES: positiveInt(1, 2 ** 50).default(4 * 1024 ** 3),
+  VIGIL_MAX_IMPORT_BYTES: positiveInt(1, 2 ** 40).default(256 * 1024 ** 2),
   VIGIL_DEFAULT_LOCALE: z.enum(["en", "ug", "zh-Hans"]).default("en"),
   VIGIL_INVITATION_DAYS: positiveInt(1, 60).default(7),
+  VIGIL_CHROMIUM: z.string().min(1).default("/usr/bin/chromium"),
+  VIGIL_CAPTURE_TIMEOUT_SECONDS: positiveInt(1, 3600).default(60),
+  VIGIL_CAPTURE_MAX_BYTES: positiveInt(1024, 2 ** 40).default(200 * 1024 ** 2),
 });
 
 export type Config = {
@@ -51,8 +55,16 @@ export type Config = {
   maxBodyBytes: number;
   /** The largest evidence file one upload may carry; the only route exempt from maxBodyBytes. */
   maxUploadBytes: number;
+  /** Largest CSV or FtM file accepted for import. */
+  maxImportBytes: number;
   defaultLocale: "en" | "ug" | "zh-Hans";
   invitationDays: number;
+  /** The Chromium that web captures drive (Debian's by default). */
+  chromiumPath: string;
+  /** How long one web capture may take to load the page and its resources. */
+  captureTimeoutMs: number;
+  /** The most a web capture may download, page and resources together. */
+  captureMaxBytes: number;
 };
 
 export class ConfigError extends Error {
@@ -82,7 +94,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     appKey: e.VIGIL_APP_KEY ? Buffer.from(e.VIGIL_APP_KEY, "base64") : undefined,
     maxBodyBytes: e.VIGIL_MAX_BODY_BYTES,
     maxUploadBytes: e.VIGIL_MAX_UPLOAD_BYTES,
+    maxImportBytes: e.VIGIL_MAX_IMPORT_BYTES,
     defaultLocale: e.VIGIL_DEFAULT_LOCALE,
     invitationDays: e.VIGIL_INVITATION_DAYS,
+    chromiumPath: e.VIGIL_CHROMIUM,
+    captureTimeoutMs: e.VIGIL_CAPTURE_TIMEOUT_SECONDS * 1000,
+    captureMaxBytes: e.VIGIL_CAPTURE_MAX_BYTES,
   };
 }

@@ -7,6 +7,7 @@ import { isAbsolute } from "node:path";
 import {
   exportVaultIdentity,
   initVaultKeys,
+  moveSecretValues,
   operatorCaller,
   rotateVaultKeys,
   sealVault,
@@ -19,6 +20,8 @@ import { LedgerError } from "../ledger/index.ts";
 import { describeVerification, ensureLog, orgIdForCommand, signCheckpointNow, verifyLedger } from "../custody/index.ts";
 import { MATCHABLE_SCHEMATA, reindexNames, reportCsv, screenCsv } from "../screening/index.ts";
 import type { EntitySchema } from "../names/index.ts";
+import { reindexSearch } from "../search/index.ts";
+import { importCommand } from "./import.ts";
 
 const CLI_ORIGIN: Origin = { ...NO_ORIGIN, userAgent: "vigil-cli" };
 
@@ -223,6 +226,7 @@ export const unsealCommand: Command = {
   name: "unseal",
   summary: "unseal the running server's vault (passphrase, or k holders' passphrases, on standard input)",
   usage: "vigil unseal [--org SLUG] [--holders NAME1,NAME2,…]",
+  runsInServer: true,
   options: { org: { type: "string" }, holders: { type: "string" } },
   readsStdin: true,
   async run(services, values, stdin, io) {
@@ -242,6 +246,7 @@ export const sealCommand: Command = {
   name: "seal",
   summary: "seal the running server's vault: forget the unsealed identity",
   usage: "vigil seal [--org SLUG]",
+  runsInServer: true,
   options: { org: { type: "string" } },
   async run(services, values, _stdin, io) {
     return reportErrors(io, async () => {
@@ -256,6 +261,7 @@ export const keysRotateCommand: Command = {
   name: "keys rotate",
   summary: "make a new identity and re-wrap every blob for it, without re-encrypting payloads (needs the vault unsealed)",
   usage: "vigil keys rotate [--org SLUG] (--passphrase | --shares K --holders NAME1,NAME2,…)   new passphrases on standard input",
+  runsInServer: true,
   options: { org: { type: "string" }, passphrase: { type: "boolean" }, shares: { type: "string" }, holders: { type: "string" } },
   readsStdin: true,
   check: checkSealOptions,
@@ -274,6 +280,7 @@ export const keysExportCommand: Command = {
   name: "keys export",
   summary: "write the unsealed age identity to a new file (mode 0600) for offline custody; audited",
   usage: "vigil keys export [--org SLUG] --out FILE",
+  runsInServer: true,
   options: { org: { type: "string" }, out: { type: "string" } },
   // The running server writes the file (the command goes through its control socket), so a
   // relative path would be relative to the server's directory, not the caller's.
@@ -288,26 +295,42 @@ export const keysExportCommand: Command = {
   },
 };
 
+export const keysMigrateSecretsCommand: Command = {
+  name: "keys migrate-secrets",
+  summary: "move secret record values still sealed with the application key onto the organisation's vault key (needs only the public key); audited",
+  usage: "vigil keys migrate-secrets [--org SLUG]",
+  options: { org: { type: "string" } },
+  async run(services, values, _stdin, io) {
+    return reportErrors(io, async () => {
+      const { moved } = await moveSecretValues(services, CLI_ORIGIN, operatorCaller(await orgIdForCommand(services, values.org as string | undefined)));
+      io.out(`moved ${moved} secret value(s) onto the vault key`);
+      return 0;
+    });
+  },
+};
+
 // ——— screening ———
 
 export const screenCommand: Command = {
   name: "screen",
-  summary: "screen a CSV of names against the organisation's records and print the report as CSV",
-  usage: "vigil screen --file FILE.csv [--threshold T] [--schema Person|Company|…] [--list NAME] [--org SLUG]",
+  summary: "screen a CSV of names against the organisation's records (or a named list) and print the report as CSV",
+  usage: "vigil screen FILE.csv [--list NAME] [--threshold T] [--schema Person|Company|…] [--org SLUG]",
   options: { threshold: { type: "string" }, schema: { type: "string" }, list: { type: "string" }, org: { type: "string" }, file: { type: "string" } },
+  positionals: ["file"],
+  readsFile: "file",
   check(values) {
-    if (!values.file) return "name the CSV file: vigil screen --file FILE.csv";
+    if (!values.file) return "name the CSV file: vigil screen FILE.csv";
     if (values.threshold !== undefined && !/^(0(\.\d+)?|1(\.0+)?)$/.test(String(values.threshold))) return "--threshold is a number from 0 to 1";
     if (values.schema !== undefined && !(MATCHABLE_SCHEMATA as readonly string[]).includes(String(values.schema))) return `--schema is one of ${MATCHABLE_SCHEMATA.join(", ")}`;
     return null;
   },
-  async run(services, values, _stdin, io) {
+  // stdin is the file's text, read by the `vigil` process (readsFile).
+  async run(services, values, stdin, io) {
     return reportErrors(io, async () => {
       const orgId = await orgIdForCommand(services, values.org as string | undefined);
       // The command screens against what every member sees: restricted records and names stay out.
       const operator = { userId: "00000000-0000-0000-0000-000000000000", orgId, role: "viewer" as const, scopes: null };
-      const text = readFileSync(String(values.file), "utf8");
-      const report = await screenCsv(services, CLI_ORIGIN, operator, text, {
+      const report = await screenCsv(services, CLI_ORIGIN, operator, stdin, {
         threshold: values.threshold === undefined ? undefined : Number(values.threshold),
         schema: values.schema as EntitySchema | undefined,
         list: values.list as string | undefined,
@@ -333,6 +356,20 @@ export const namesReindexCommand: Command = {
   },
 };
 
+export const searchReindexCommand: Command = {
+  name: "search reindex",
+  summary: "rebuild the search documents of an organisation's records (after an upgrade that adds or changes them)",
+  usage: "vigil search reindex [--org SLUG]",
+  options: { org: { type: "string" } },
+  async run(services, values, _stdin, io) {
+    return reportErrors(io, async () => {
+      const result = await reindexSearch(services, await orgIdForCommand(services, values.org as string | undefined));
+      io.out(`indexed ${result.records} records for search`);
+      return 0;
+    });
+  },
+};
+
 export const COMMANDS: Command[] = [
   migrateCommand,
   adminCreateCommand,
@@ -346,6 +383,9 @@ export const COMMANDS: Command[] = [
   sealCommand,
   keysRotateCommand,
   keysExportCommand,
+  keysMigrateSecretsCommand,
   screenCommand,
   namesReindexCommand,
+  searchReindexCommand,
+  importCommand,
 ];

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { parseArgs } from "node:util";
 import { boot, createLogger } from "../boot.ts";
@@ -24,8 +24,8 @@ function topHelp(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(20)} ${c.summary}`),
     "",
     "Every command takes --help. Configuration comes from the environment: see the README.",
-    "While `vigil serve` runs on the embedded database, other commands run inside it through",
-    "its control socket in the data directory.",
+    "While `vigil serve` runs, other commands run inside it through its control socket in the",
+    "data directory (on either database: `vigil unseal` acts on the running server's keys).",
   ].join("\n");
 }
 
@@ -38,16 +38,24 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | nul
 }
 
 function parse(command: Command, rest: string[]): { values: Values; help: boolean } {
-  const { values } = parseArgs({ args: rest, options: { ...command.options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false });
+  const names = command.positionals ?? [];
+  const { values, positionals } = parseArgs({ args: rest, options: { ...command.options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: names.length > 0 });
+  if (positionals.length > names.length) throw new TypeError(`unexpected argument "${positionals[names.length]}"`);
   const { help, ...others } = values as Values;
+  names.forEach((name, i) => {
+    if (positionals[i] === undefined) return;
+    if (others[name] !== undefined) throw new TypeError(`give the ${name} once, not both as --${name} and as an argument`);
+    others[name] = positionals[i];
+  });
   return { values: others, help: help === true };
 }
 
 /** Runs a command inside this process with the given services, capturing its output (used by the control socket). */
-export async function runInProcess(services: Services, argv: string[], stdin: string): Promise<LocalCommandResult> {
+export async function runInProcess(services: Services, argv: string[], stdin: string, live?: CommandOutput): Promise<LocalCommandResult> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CommandOutput = { out: (l) => out.push(l), err: (l) => err.push(l) };
+  // Live: lines go out as the command writes them (progress); otherwise they come back in the result.
+  const io: CommandOutput = live ?? { out: (l) => out.push(l), err: (l) => err.push(l) };
   const found = findCommand(argv);
   if (!found) return { exitCode: 2, stdout: "", stderr: `vigil: unknown command ${argv.join(" ")}` };
   try {
@@ -64,12 +72,32 @@ export async function runInProcess(services: Services, argv: string[], stdin: st
 function forward(socketPath: string, argv: string[], stdin: string): Promise<LocalCommandResult> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify({ args: argv, stdin });
-    const req = request({ socketPath, path: "/command", method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+    const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(body), accept: "application/x-ndjson" };
+    const req = request({ socketPath, path: "/command", method: "POST", headers }, (res) => {
       const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
+      let pending = "";
+      let result: LocalCommandResult | null = null;
+      const streamed = (res.headers["content-type"] ?? "").startsWith("application/x-ndjson");
+      // Output lines are printed as they arrive; the last line is the command's result.
+      const take = (line: string) => {
+        if (!line) return;
+        const message = JSON.parse(line) as { out?: string; err?: string } & Partial<LocalCommandResult>;
+        if (message.out !== undefined) process.stdout.write(`${message.out}\n`);
+        else if (message.err !== undefined) process.stderr.write(`${message.err}\n`);
+        else result = message as LocalCommandResult;
+      };
+      res.on("data", (c: Buffer) => {
+        if (!streamed) return void chunks.push(c);
+        pending += c.toString("utf8");
+        const lines = pending.split("\n");
+        pending = lines.pop()!;
+        for (const line of lines) take(line);
+      });
       res.on("end", () => {
         try {
-          resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")) as LocalCommandResult);
+          if (!streamed) return resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")) as LocalCommandResult);
+          take(pending);
+          resolve(result ?? { exitCode: 1, stdout: "", stderr: "vigil: the server ended the command without a result\n" });
         } catch (error) {
           reject(error as Error);
         }
@@ -123,7 +151,7 @@ async function serveCommand(config: Config): Promise<number> {
     const booted = await boot(config, log);
     let server: Awaited<ReturnType<typeof startServer>>;
     try {
-      server = await startServer(booted.services, config.databaseUrl ? null : (argv, stdin) => runInProcess(booted.services, argv, stdin));
+      server = await startServer(booted.services, (argv, stdin, live) => runInProcess(booted.services, argv, stdin, live));
     } catch (error) {
       await booted.close();
       const code = (error as NodeJS.ErrnoException).code;
@@ -190,15 +218,32 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const config = loadConfig();
-    const stdin = found.command.readsStdin ? await readStdin() : "";
-    if (!config.databaseUrl) {
-      const socket = controlSocketPath(config);
-      if (existsSync(socket)) {
-        try {
-          return emit(await forward(socket, argv, stdin));
-        } catch (error) {
-          // A socket left behind by a server that died: fall through and open the database here.
-          if ((error as NodeJS.ErrnoException).code !== "ECONNREFUSED" && (error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    const socket = controlSocketPath(config);
+    if (found.command.runsInServer && !existsSync(socket)) {
+      console.error(`vigil: no Vigil server is running with this data directory (no control socket at ${socket}): start \`vigil serve\`, or use the Keys and vault page of the server`);
+      return 1;
+    }
+    let stdin = found.command.readsStdin ? await readStdin() : "";
+    if (found.command.readsFile) {
+      const path = String(parsed.values[found.command.readsFile]);
+      try {
+        stdin = readFileSync(path, "utf8");
+      } catch (error) {
+        console.error(`vigil: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        return 1;
+      }
+    }
+    // A running server takes every command through its socket, on either database: on the
+    // embedded one because it holds the database, on both because it holds the unsealed keys.
+    if (existsSync(socket)) {
+      try {
+        return emit(await forward(socket, argv, stdin));
+      } catch (error) {
+        // A socket left behind by a server that died: fall through and open the database here.
+        if ((error as NodeJS.ErrnoException).code !== "ECONNREFUSED" && (error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        if (found.command.runsInServer) {
+          console.error(`vigil: the Vigil server that made ${socket} is no longer running: start \`vigil serve\``);
+          return 1;
         }
       }
     }
@@ -206,7 +251,7 @@ export async function main(argv: string[]): Promise<number> {
     try {
       const booted = await boot(config, createLogger("warn", process.stderr as never), { migrate: !found.command.migratesItself });
       try {
-        return emit(await runInProcess(booted.services, argv, stdin));
+        return emit(await runInProcess(booted.services, argv, stdin, { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }));
       } finally {
         await booted.close();
       }

@@ -6,3 +6,4 @@ export * from "./base32.ts";
 export * from "./text.ts";
 export * from "./secret-box.ts";
 export * from "./edtf.ts";
+export * from "./csv.ts";

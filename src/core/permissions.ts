@@ -27,7 +27,13 @@ export type Subject =
   /** An organisation's documentation records as a whole: to list them or add one. */
   | { kind: "records"; orgId: string }
   /** One documentation record; `onAccessList` is whether the actor is on a restricted record's list. */
-  | { kind: "record"; orgId: string; restricted: boolean; onAccessList: boolean };
+  | { kind: "record"; orgId: string; restricted: boolean; onAccessList: boolean }
+  /** An organisation's controlled vocabularies (violation types, roles, place types…). */
+  | { kind: "vocabularies"; orgId: string }
+  /** An organisation's teams, the groups put on access lists. */
+  | { kind: "teams"; orgId: string }
+  /** A background job (an import, an export…) and the person it works for. */
+  | { kind: "job"; orgId: string; ownerId: string | null };
 
 export type Action =
   | "organisation.view"
@@ -43,6 +49,9 @@ export type Action =
   | "evidence.view"
   | "evidence.read"
   | "evidence.redact"
+  | "evidence.link"
+  | "evidence.capture"
+  | "capture.configure"
   | "vault.manage"
   | "vault.unseal"
   | "ledger.read-hashes"
@@ -56,7 +65,19 @@ export type Action =
   | "record.read-restricted"
   | "record.reveal-secret"
   | "record.manage-access"
-  | "names.match";
+  | "record.merge"
+  | "vocabulary.view"
+  | "vocabulary.manage"
+  | "team.view"
+  | "team.manage"
+  | "job.view"
+  | "job.cancel"
+  | "import.run"
+  | "export.run"
+  | "export.download"
+  | "names.match"
+  | "names.manage-lists"
+  | "names.review-duplicates";
 
 /** What a token needs among its scopes to perform an action. */
 const SCOPE_OF: Record<Action, Scope> = {
@@ -73,6 +94,9 @@ const SCOPE_OF: Record<Action, Scope> = {
   "evidence.view": "read",
   "evidence.read": "read",
   "evidence.redact": "write",
+  "evidence.link": "write",
+  "evidence.capture": "write",
+  "capture.configure": "admin",
   "vault.manage": "admin",
   "vault.unseal": "admin",
   "ledger.read-hashes": "read",
@@ -86,7 +110,19 @@ const SCOPE_OF: Record<Action, Scope> = {
   "record.read-restricted": "read",
   "record.reveal-secret": "read",
   "record.manage-access": "write",
+  "record.merge": "write",
+  "vocabulary.view": "read",
+  "vocabulary.manage": "admin",
+  "team.view": "read",
+  "team.manage": "admin",
+  "job.view": "read",
+  "job.cancel": "write",
+  "import.run": "write",
+  "export.run": "read",
+  "export.download": "read",
   "names.match": "read",
+  "names.manage-lists": "write",
+  "names.review-duplicates": "write",
 };
 
 function sameOrganisation(actor: Actor, action: Action, subject: Subject): boolean {
@@ -135,6 +171,14 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
     case "evidence.view":
     case "evidence.read":
       return actor.role !== "partner";
+    // Linking evidence to a record, or withdrawing the link, is documenting: the record must also
+    // be one the actor may edit (asked of the record separately). Capturing a web page makes
+    // evidence and a Source at once. Letting captures reach private addresses is the admins' call.
+    case "evidence.link":
+    case "evidence.capture":
+      return isDocumenter(actor);
+    case "capture.configure":
+      return actor.role === "admin";
     // The organisation's keys: creating, rotating, exporting, unsealing and sealing them.
     case "vault.manage":
     case "vault.unseal":
@@ -157,9 +201,40 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
       return actor.role !== "partner" && subject.kind === "record" && (actor.role === "admin" || subject.onAccessList);
     case "record.manage-access":
       return actor.role === "admin" || (actor.role === "editor" && subject.kind === "record" && subject.onAccessList);
+    // Merging two records (researchers dedupe people across testimonies) rewrites both: it is asked
+    // of each record in turn, and each must be one the actor knows of.
+    case "record.merge":
+      return isDocumenter(actor) && knowsOf(actor, subject);
+    // Vocabularies are read by every member but a partner, and changed by administrators only.
+    case "vocabulary.view":
+      return actor.role !== "partner";
+    case "vocabulary.manage":
+      return actor.role === "admin";
+    // Teams: members see them to grant access to them; administrators make them and change members.
+    case "team.view":
+      return actor.role !== "partner";
+    case "team.manage":
+      return actor.role === "admin";
+    // A background job's progress and result are its owner's, and its organisation's administrators'.
+    case "job.view":
+    case "job.cancel":
+      return subject.kind === "job" && (actor.role === "admin" || (subject.ownerId !== null && subject.ownerId === actor.userId));
+    // Importing writes records (each row checked as a new record of the importer's); exporting reads
+    // them, each as the exporter may see it; the exported file is handed to the job's owner only.
+    case "import.run":
+      return isDocumenter(actor);
+    case "export.run":
+      return actor.role !== "partner";
+    case "export.download":
+      return actor.role !== "partner" && subject.kind === "job" && subject.ownerId === actor.userId;
     // Matching names (the /match API, bulk screening): whoever reads records, against what they may see.
     case "names.match":
       return actor.role !== "partner";
+    // Named lists to screen against are made and kept by those who document; every reader screens
+    // against them. Probable duplicates are reviewed (merged or set aside) by the same people.
+    case "names.manage-lists":
+    case "names.review-duplicates":
+      return isDocumenter(actor);
   }
 }
 

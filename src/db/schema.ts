@@ -228,6 +228,9 @@ export interface EntitiesTable {
   archived_at: Date | null;
   archived_by: string | null;
   archive_reason: string | null;
+  /** Set when the record was merged into another (migration 0006): it is then a redirect. */
+  merged_into: ColumnType<string | null, string | null | undefined, string | null>;
+  merge_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface StatementsTable {
@@ -251,12 +254,16 @@ export interface StatementsTable {
   retracted_at: Date | null;
   retracted_by: string | null;
   retracted_revision: number | null;
+  /** The record an entity property points at (migration 0006). */
+  ref_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The statement a merge, or its undoing, copied this one from. */
+  copied_from: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface EntityRevisionsTable {
   entity_id: string;
   number: number;
-  kind: "create" | "update" | "archive" | "restore";
+  kind: "create" | "update" | "archive" | "restore" | "merge" | "unmerge";
   author_id: string | null;
   reason: string;
   created_at: DefaultNow;
@@ -268,6 +275,8 @@ export interface EntityAccessTable {
   user_id: string;
   granted_by: string | null;
   granted_at: DefaultNow;
+  /** false when the user is on the list only through a team (migration 0006). */
+  direct: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export type EntityRow = Selectable<EntitiesTable>;
@@ -285,6 +294,8 @@ export interface NameKeysTable {
   org_id: string;
   entity_id: string;
   key: string;
+  /** The birth decade (yyy of yyyy), -1 when unknown (migration 0010). */
+  decade: ColumnType<number, number | undefined, number>;
 }
 
 export interface EntityListsTable {
@@ -293,9 +304,316 @@ export interface EntityListsTable {
   name: string;
   title: string;
   created_at: DefaultNow;
+  /** Migration 0010. */
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
+  archived_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  archived_by: ColumnType<string | null, string | null | undefined, string | null>;
+  archive_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface EntityListMembersTable {
   list_id: string;
   entity_id: string;
+  /** Migration 0010. */
+  added_by: ColumnType<string | null, string | null | undefined, string | null>;
+  added_at: DefaultNow;
+  removed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  removed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  removal_reason: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+// Prepared match features and rejected duplicate pairs (migration 0010).
+export interface Schema {
+  name_features: NameFeaturesTable;
+  duplicate_rejections: DuplicateRejectionsTable;
+}
+
+export interface NameFeaturesTable {
+  entity_id: string;
+  org_id: string;
+  engine: string;
+  guarded: boolean;
+  features: ColumnType<unknown, string, string>;
+}
+
+export interface DuplicateRejectionsTable {
+  org_id: string;
+  entity_a: string;
+  entity_b: string;
+  rejected_by: string | null;
+  rejected_at: DefaultNow;
+  reason: string;
+}
+
+// Vocabularies, merges, tags, assignments, bulk operations and teams (migration 0006).
+export interface Schema {
+  vocabulary_terms: VocabularyTermsTable;
+  entity_merges: EntityMergesTable;
+  entity_merge_moves: EntityMergeMovesTable;
+  entity_tags: EntityTagsTable;
+  entity_assignments: EntityAssignmentsTable;
+  bulk_operations: BulkOperationsTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  entity_team_access: EntityTeamAccessTable;
+}
+
+export interface VocabularyTermsTable {
+  org_id: string;
+  vocabulary: string;
+  code: string;
+  labels: ColumnType<Record<string, string>, string, string>;
+  retired_at: Date | null;
+  retired_by: string | null;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+  updated_by: string | null;
+}
+
+export interface EntityMergesTable {
+  id: string;
+  org_id: string;
+  target_id: string;
+  merged_id: string;
+  reason: string;
+  author_id: string | null;
+  created_at: DefaultNow;
+  target_revision: number;
+  merged_revision: number;
+  undone_at: Date | null;
+  undone_by: string | null;
+  undo_reason: string | null;
+}
+
+export interface EntityMergeMovesTable {
+  merge_id: string;
+  kind: "statement" | "reference" | "citation";
+  entity_id: string;
+  from_statement: string;
+  to_statement: string | null;
+}
+
+export interface EntityTagsTable {
+  id: string;
+  org_id: string;
+  entity_id: string;
+  tag: string;
+  added_by: string | null;
+  added_at: DefaultNow;
+  removed_by: string | null;
+  removed_at: Date | null;
+}
+
+export interface EntityAssignmentsTable {
+  id: string;
+  org_id: string;
+  entity_id: string;
+  user_id: string;
+  assigned_by: string | null;
+  assigned_at: DefaultNow;
+  ended_by: string | null;
+  ended_at: Date | null;
+}
+
+export interface BulkOperationsTable {
+  id: string;
+  org_id: string;
+  actor_id: string;
+  action: "tag" | "untag" | "assign" | "unassign" | "archive";
+  params: ColumnType<Record<string, unknown>, string, string>;
+  selection: ColumnType<Record<string, unknown>, string, string>;
+  status: "pending" | "running" | "done" | "failed";
+  total: number;
+  processed: ColumnType<number, number | undefined, number>;
+  changed: ColumnType<number, number | undefined, number>;
+  cursor: string | null;
+  error: string | null;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+  finished_at: Date | null;
+}
+
+export interface TeamsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  created_by: string | null;
+  created_at: DefaultNow;
+}
+
+export interface TeamMembersTable {
+  team_id: string;
+  user_id: string;
+  added_by: string | null;
+  added_at: DefaultNow;
+}
+
+export interface EntityTeamAccessTable {
+  entity_id: string;
+  team_id: string;
+  granted_by: string | null;
+  granted_at: DefaultNow;
+}
+
+export type BulkOperationRow = Selectable<BulkOperationsTable>;
+export type EntityMergeRow = Selectable<EntityMergesTable>;
+
+// Jobs, schedules, imports and exports (migration 0008).
+export interface Schema {
+  jobs: JobsTable;
+  job_schedules: JobSchedulesTable;
+  import_mappings: ImportMappingsTable;
+  imports: ImportsTable;
+  import_rejections: ImportRejectionsTable;
+  exports: ExportsTable;
+}
+
+type Json = ColumnType<unknown, string, string>;
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  org_id: string | null;
+  owner_id: string | null;
+  payload: Json;
+  unique_key: string | null;
+  state: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+  run_at: Date;
+  attempts: ColumnType<number, number | undefined, number>;
+  max_attempts: number;
+  lease_owner: Nullable<string>;
+  lease_expires_at: Nullable<Date>;
+  cancel_requested: ColumnType<boolean, boolean | undefined, boolean>;
+  progress_done: ColumnType<number, number | undefined, number>;
+  progress_total: Nullable<number>;
+  progress_message: Nullable<string>;
+  result: ColumnType<unknown, string | null | undefined, string | null>;
+  last_error: Nullable<string>;
+  created_at: Date;
+  started_at: Nullable<Date>;
+  finished_at: Nullable<Date>;
+  updated_at: Date;
+}
+
+export interface JobSchedulesTable {
+  name: string;
+  kind: string;
+  org_id: string | null;
+  payload: Json;
+  every_seconds: number;
+  next_run_at: Date;
+  paused: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ImportMappingsTable {
+  org_id: string;
+  name: string;
+  schema: string;
+  mapping: Json;
+  updated_by: string | null;
+  updated_at: Date;
+}
+
+export interface ImportsTable {
+  id: string;
+  org_id: string;
+  created_by: string;
+  created_at: Date;
+  format: "csv" | "ftm";
+  filename: string;
+  byte_size: number;
+  sha256: string;
+  encoding: "utf-8" | "utf-16le" | "utf-16be";
+  columns: Json;
+  schema: Nullable<string>;
+  mapping: ColumnType<unknown, string | null | undefined, string | null>;
+  state: "uploaded" | "checking" | "checked" | "importing" | "imported" | "failed" | "cancelled";
+  partial: ColumnType<boolean, boolean | undefined, boolean>;
+  job_id: Nullable<string>;
+  source_id: Nullable<string>;
+  rows_total: Nullable<number>;
+  rows_valid: Nullable<number>;
+  rows_rejected: Nullable<number>;
+  entities_created: Nullable<number>;
+  error: Nullable<string>;
+  checked_at: Nullable<Date>;
+  finished_at: Nullable<Date>;
+  file_removed_at: Nullable<Date>;
+}
+
+export interface ImportRejectionsTable {
+  import_id: string;
+  line: number;
+  reason: string;
+}
+
+export interface ExportsTable {
+  id: string;
+  org_id: string;
+  created_by: string;
+  created_at: Date;
+  format: "csv" | "ftm";
+  filter: Json;
+  state: "queued" | "running" | "ready" | "failed" | "cancelled";
+  job_id: Nullable<string>;
+  row_count: Nullable<number>;
+  byte_size: Nullable<number>;
+  sha256: Nullable<string>;
+  error: Nullable<string>;
+  finished_at: Nullable<Date>;
+  file_removed_at: Nullable<Date>;
+}
+
+export type JobRow = Selectable<JobsTable>;
+export type ImportRow = Selectable<ImportsTable>;
+export type ExportRow = Selectable<ExportsTable>;
+
+// Evidence linked to records, and web captures (0009_web_capture.sql).
+export interface Schema {
+  evidence_links: EvidenceLinksTable;
+  web_captures: WebCapturesTable;
+  web_capture_artifacts: WebCaptureArtifactsTable;
+  capture_settings: CaptureSettingsTable;
+}
+
+export interface EvidenceLinksTable {
+  id: string;
+  org_id: string;
+  evidence_id: string;
+  entity_id: string;
+  reason: string;
+  linked_by: string | null;
+  linked_at: DefaultNow;
+  ledger_index: number;
+  unlinked_at: Date | null;
+  unlinked_by: string | null;
+  unlink_reason: string | null;
+  unlink_ledger_index: number | null;
+}
+
+export interface WebCapturesTable {
+  id: string;
+  org_id: string;
+  source_id: string;
+  requested_by: string | null;
+  captured_at: Date;
+  http_status: number;
+  resources: number;
+  refused: number;
+}
+
+export interface WebCaptureArtifactsTable {
+  capture_id: string;
+  role: "warc" | "screenshot" | "html" | "text";
+  evidence_id: string;
+}
+
+export interface CaptureSettingsTable {
+  org_id: string;
+  allow_private_addresses: boolean;
+  updated_by: string | null;
+  updated_at: DefaultNow;
 }

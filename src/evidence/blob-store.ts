@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, rename, rm, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { Readable, Writable } from "node:stream";
+import { Writable, type Readable } from "node:stream";
 
 /**
  * Evidence blobs on disk: `<dataDir>/blobs/<2 hex>/<64 hex>.age`, named by the SHA-256 of the
@@ -14,7 +14,75 @@ const NAME = /^[0-9a-f]{64}$/;
 /** Opens the sink a blob is written through; tests pass one that fails to play a full disk. */
 export type SinkFactory = (file: FileHandle) => Writable;
 
-const defaultSink: SinkFactory = (file) => file.createWriteStream({ autoClose: false, highWaterMark: 1 << 20 });
+// Every this many bytes the sink asks the kernel to write what it has so far (fdatasync on a
+// threadpool thread, not awaited), so the disk works while the rest is still being encrypted.
+// Otherwise a large upload sits in the page cache until the final fsync, and the time to answer
+// is encryption time plus the whole disk write instead of about the larger of the two (this disk:
+// 1 GiB to the page cache in 0.8 s, then 3.5 s more to make it durable).
+const WRITEBACK_BYTES = 32 << 20;
+
+/**
+ * Writes a blob through the file handle with writev, one call per batch the producer corks,
+ * and starts writeback in the background as it goes. A failed background sync fails the next
+ * write or the end, so a blob is never reported written when the disk refused it.
+ */
+class BlobFileSink extends Writable {
+  private unsynced = 0;
+  private syncing: Promise<void> | null = null;
+  private syncError: Error | null = null;
+
+  constructor(private readonly file: FileHandle) {
+    super({ highWaterMark: 4 << 20 });
+  }
+
+  override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
+    this.writeAll(chunks.map((c) => c.chunk)).then(() => callback(), callback);
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.writeAll([chunk]).then(() => callback(), callback);
+  }
+
+  private async writeAll(buffers: Buffer[]): Promise<void> {
+    if (this.syncError) throw this.syncError;
+    let total = buffers.reduce((n, b) => n + b.length, 0);
+    let pending = buffers;
+    // writev may write less than asked (a signal, a nearly full disk): write the rest.
+    for (;;) {
+      const { bytesWritten } = await this.file.writev(pending);
+      total -= bytesWritten;
+      this.unsynced += bytesWritten;
+      if (total === 0) break;
+      if (bytesWritten === 0) throw Object.assign(new Error("the disk accepted no more bytes"), { code: "ENOSPC" });
+      pending = remainderOf(pending, bytesWritten);
+    }
+    if (this.unsynced >= WRITEBACK_BYTES && !this.syncing) {
+      this.unsynced = 0;
+      this.syncing = this.file.datasync().then(
+        () => void (this.syncing = null),
+        (error: Error) => void ((this.syncError = error), (this.syncing = null)),
+      );
+    }
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    Promise.resolve(this.syncing).then(() => callback(this.syncError), callback);
+  }
+}
+
+function remainderOf(buffers: Buffer[], skip: number): Buffer[] {
+  const rest: Buffer[] = [];
+  for (const b of buffers) {
+    if (skip >= b.length) skip -= b.length;
+    else {
+      rest.push(skip > 0 ? b.subarray(skip) : b);
+      skip = 0;
+    }
+  }
+  return rest;
+}
+
+const defaultSink: SinkFactory = (file) => new BlobFileSink(file);
 
 export class BlobStore {
   constructor(

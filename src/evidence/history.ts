@@ -15,9 +15,9 @@ export interface CustodyEntry {
 
 /**
  * The custody history of one item: every leaf of the organisation's log whose subject is the
- * item, each with its inclusion proof in the log as it stands now.
+ * item (or the latest `latest` of them), each with its inclusion proof in the log as it stands now.
  */
-export async function custodyHistory(services: Services, origin: Origin, caller: Caller, id: string): Promise<CustodyEntry[]> {
+export async function custodyHistory(services: Services, origin: Origin, caller: Caller, id: string, options: { latest?: number } = {}): Promise<CustodyEntry[]> {
   const orgId = orgOf(caller);
   await authorizeCaller(services, origin, caller, "evidence.view", { kind: "evidence", orgId }, { type: "evidence", id });
   // Leaves are RFC 8785 canonical JSON, so the subject appears exactly as written here.
@@ -27,9 +27,11 @@ export async function custodyHistory(services: Services, origin: Origin, caller:
     .select(["idx", "data"])
     .where("org_id", "=", orgId)
     .where(sql<boolean>`position(convert_to(${needle}, 'UTF8') in data) > 0`)
-    .orderBy("idx")
-    .limit(500)
+    // The latest events only, when asked (a panel listing many items); in order either way.
+    .orderBy("idx", options.latest ? "desc" : "asc")
+    .limit(Math.min(options.latest ?? 500, 500))
     .execute();
+  if (options.latest) rows.reverse();
   const size = await ledgerSize(services.db, orgId);
   const reader = caller.kind === "person" ? caller.actor : null;
   const entries: CustodyEntry[] = [];

@@ -2,11 +2,20 @@
 export { BlobStore, type SinkFactory } from "./blob-store.ts";
 export { operatorCaller, personCaller, type Caller } from "./caller.ts";
 export { TooLarge } from "./errors.ts";
-export { authorizeUpload, checkDeclaredSize, receiveEvidence, type EvidenceMetadata, type IncomingFile, type ReceivedEvidence } from "./ingest.ts";
+export {
+  authorizeUpload, checkDeclaredSize, receiveEvidence, storeEvidenceBlob, recordStoredEvidence, discardStoredEvidence,
+  type ArrivalEvent, type EvidenceMetadata, type IncomingFile, type ReceivedEvidence, type StoredEvidence,
+} from "./ingest.ts";
+export {
+  authorizeLinking, linkEvidence, linkInTransaction, listEvidenceLinks, listRecordEvidence, receiveEvidenceForRecord, unlinkEvidence, LinkEvidenceSchema, UnlinkEvidenceSchema,
+  type EvidenceLinkView, type LazyBody, type LinkedEvidence,
+} from "./links.ts";
 export { getEvidence, listEvidence, openEvidenceContent, readEvidenceMetadata, redactEvidence, type EvidenceContent, type EvidenceSummary } from "./read.ts";
 export {
+  exportSealedIdentity,
   exportVaultIdentity,
   initVaultKeys,
+  moveSecretValues,
   rotateVaultKeys,
   sealVault,
   unsealVault,
@@ -17,3 +26,5 @@ export {
   type VaultStatus,
 } from "./vault-keys.ts";
 export { custodyHistory, type CustodyEntry } from "./history.ts";
+export { currentRecipient } from "./vault-keys.ts";
+export { withPrivateDirectory } from "./exiftool.ts";

@@ -2,11 +2,14 @@ import { randomUUID } from "node:crypto";
 import { open, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
+import type { Transaction } from "kysely";
 import { recordAudit } from "../audit/index.ts";
 import { Conflict, Invalid } from "../core/index.ts";
 import type { Origin, Services } from "../context.ts";
 import { appendCustodyEvent } from "../custody/index.ts";
-import { commitToPlaintext, encryptBytes, encryptStream, type ByteSource, type X25519Recipient } from "../vault/index.ts";
+import type { Schema } from "../db/index.ts";
+import type { JsonObject } from "../ledger/index.ts";
+import { asBuffer, commitToPlaintext, encryptBytes, encryptStream, type ByteSource, type X25519Recipient } from "../vault/index.ts";
 import { BlobStore } from "./blob-store.ts";
 import { auditActor, authorizeCaller, ledgerActor, orgOf, type Caller } from "./caller.ts";
 import { TooLarge } from "./errors.ts";
@@ -24,6 +27,8 @@ export interface EvidenceMetadata {
   /** The commitment's salt, hex. */
   salt: string;
   tags: Tags;
+  /** For a file a web capture made: the address, the capture time, the page's status and response headers (src/capture). */
+  capture?: JsonObject;
 }
 
 export interface IncomingFile {
@@ -51,17 +56,72 @@ export interface IngestOptions {
 // ExifTool reads metadata from the head of the file for the formats that matter here; a bounded
 // sample keeps a 4 GiB upload from also costing a 4 GiB plaintext copy on disk.
 const SAMPLE_BYTES = 32 << 20;
+const SAMPLE_BATCH = 1 << 20;
 
-/** Counts bytes against the limit and copies the head of the plaintext into the private sample file. */
-async function* measured(source: ByteSource, limit: number, sample: FileHandle, counter: { size: number; sampled: number }): AsyncGenerator<Uint8Array> {
-  for await (const chunk of source) {
-    counter.size += chunk.byteLength;
-    if (counter.size > limit) throw new TooLarge(limit);
-    if (counter.sampled < SAMPLE_BYTES) {
-      const part = chunk.subarray(0, SAMPLE_BYTES - counter.sampled);
-      await sample.write(part);
-      counter.sampled += part.byteLength;
+/**
+ * The head of the plaintext, written to a private file for ExifTool in 1 MiB batches (one
+ * threadpool round trip per batch, not per socket read). ExifTool starts on it as soon as it is
+ * complete, while the rest of a large upload is still streaming.
+ */
+class Sample {
+  private batch: Buffer[] = [];
+  private batched = 0;
+  private taken = 0;
+  private reading: Promise<Tags> | null = null;
+
+  constructor(
+    private readonly file: FileHandle,
+    private readonly path: string,
+  ) {}
+
+  /** Keeps what belongs to the sample; returns a promise only when a batch is being written. */
+  take(chunk: Buffer): Promise<void> | undefined {
+    if (this.taken >= SAMPLE_BYTES) return undefined;
+    // Source buffers are not reused by their producers (sockets, file streams), so holding views until the batch is written is safe.
+    const part = chunk.subarray(0, SAMPLE_BYTES - this.taken);
+    this.batch.push(part);
+    this.batched += part.length;
+    this.taken += part.length;
+    if (this.taken >= SAMPLE_BYTES) return this.flush().then(() => void this.startReading());
+    return this.batched >= SAMPLE_BATCH ? this.flush() : undefined;
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.batch;
+    this.batch = [];
+    this.batched = 0;
+    if (batch.length) await this.file.writev(batch);
+  }
+
+  private startReading(): Promise<Tags> {
+    if (!this.reading) {
+      this.reading = readTags(this.path);
+      // Awaited by tags() or settle(); until then a failure must not count as unhandled.
+      this.reading.catch(() => undefined);
     }
+    return this.reading;
+  }
+
+  /** The tags, once the whole input has been taken. */
+  async tags(): Promise<Tags> {
+    await this.flush();
+    return this.startReading();
+  }
+
+  /** Waits for ExifTool (if it started) so the private directory can be removed under no one. */
+  async settle(): Promise<void> {
+    await this.reading?.catch(() => undefined);
+  }
+}
+
+/** Counts bytes against the limit and hands the head of the plaintext to the sample. */
+async function* measured(source: ByteSource, limit: number, sample: Sample, counter: { size: number }): AsyncGenerator<Uint8Array> {
+  for await (const input of source) {
+    const chunk = asBuffer(input);
+    counter.size += chunk.length;
+    if (counter.size > limit) throw new TooLarge(limit);
+    const wait = sample.take(chunk);
+    if (wait) await wait;
     yield chunk;
   }
 }
@@ -80,12 +140,52 @@ export function checkDeclaredSize(services: Services, declared: number | null | 
  * into the blob store (no key needed, so this works while sealed), reads its technical metadata,
  * and records it with its custody-ledger event and audit event in one transaction. On any failure
  * (a client that goes away, the size limit, a full disk) the partial blob is removed and nothing
- * is recorded.
+ * is recorded. `within` runs inside that transaction after the row is written (linking the new
+ * item to a record, say): if it throws, nothing is recorded either.
  */
-export async function receiveEvidence(services: Services, origin: Origin, caller: Caller, file: IncomingFile, options: IngestOptions = {}): Promise<ReceivedEvidence> {
+export async function receiveEvidence(
+  services: Services,
+  origin: Origin,
+  caller: Caller,
+  file: IncomingFile,
+  options: IngestOptions & { within?: (tx: Transaction<Schema>, received: ReceivedEvidence) => Promise<void> } = {},
+): Promise<ReceivedEvidence> {
   const orgId = orgOf(caller);
   await authorizeCaller(services, origin, caller, options.derivedFrom ? "evidence.redact" : "evidence.upload", { kind: "evidence", orgId }, { type: "evidence", id: options.derivedFrom ?? null });
-  checkDeclaredSize(services, file.declaredSize);
+  const stored = await storeEvidenceBlob(services, caller, file, options);
+  try {
+    return await services.db.transaction().execute(async (tx) => {
+      const received = await recordStoredEvidence(tx, services, origin, caller, stored, options.derivedFrom ? { kind: "redacted", derivedFrom: options.derivedFrom } : { kind: "received" });
+      await options.within?.(tx, received);
+      return received;
+    });
+  } catch (error) {
+    await discardStoredEvidence(stored);
+    throw error;
+  }
+}
+
+/** A file encrypted into the blob store but not yet recorded: record it, or discard it. */
+export interface StoredEvidence {
+  orgId: string;
+  store: BlobStore;
+  key: X25519Recipient;
+  keyText: string;
+  written: { plaintextSha256: string; ciphertextSha256: string; plaintextSize: number; ciphertextSize: number };
+  tags: Tags;
+  filename: string | null;
+  claimedType: string | null;
+}
+
+/**
+ * The first half of receiving a file, for callers that record several files in one transaction
+ * (a web capture): encrypts the file into the blob store and reads its technical metadata. The
+ * caller has checked permission. Nothing is recorded; on failure nothing stays on disk.
+ */
+export async function storeEvidenceBlob(services: Services, caller: Caller, file: IncomingFile, options: { store?: BlobStore; limit?: number } = {}): Promise<StoredEvidence> {
+  const orgId = orgOf(caller);
+  const limit = options.limit ?? services.config.maxUploadBytes;
+  if (file.declaredSize !== null && file.declaredSize !== undefined && file.declaredSize > limit) throw new TooLarge(limit);
   const filename = cleanName(file.filename);
   const claimedType = file.claimedType && file.claimedType.length <= 200 ? file.claimedType : null;
   const key = await currentRecipient(services.db, orgId);
@@ -94,24 +194,42 @@ export async function receiveEvidence(services: Services, origin: Origin, caller
 
   return withPrivateDirectory(async (dir) => {
     const samplePath = join(dir, "sample");
-    const sample = await open(samplePath, "wx", 0o600);
-    const counter = { size: 0, sampled: 0 };
+    const handle = await open(samplePath, "wx", 0o600);
+    const sample = new Sample(handle, samplePath);
     let written: Awaited<ReturnType<typeof encryptStream>>;
+    let tags: Tags;
     try {
-      written = await store.put((sink: Writable) => encryptStream([key.recipient], measured(file.source, services.config.maxUploadBytes, sample, counter), sink));
+      written = await store.put((sink: Writable) => encryptStream([key.recipient], measured(file.source, limit, sample, { size: 0 }), sink));
+      try {
+        if (written.plaintextSize === 0) throw new Invalid("the file is empty", { file: "the file is empty" });
+        tags = await sample.tags();
+      } catch (error) {
+        await store.remove(written.ciphertextSha256);
+        throw error;
+      }
     } finally {
-      await sample.close();
+      await sample.settle();
+      await handle.close();
     }
-    try {
-      if (written.plaintextSize === 0) throw new Invalid("the file is empty", { file: "the file is empty" });
-      const tags = await readTags(samplePath);
-      return await record(services, origin, caller, { orgId, key: key.recipient, keyText: key.text, written, tags, filename, claimedType, derivedFrom: options.derivedFrom ?? null });
-    } catch (error) {
-      await store.remove(written.ciphertextSha256);
-      throw error;
-    }
+    return { orgId, store, key: key.recipient, keyText: key.text, written, tags, filename, claimedType };
   });
 }
+
+/** Removes a stored file that will not be recorded. */
+export async function discardStoredEvidence(stored: StoredEvidence): Promise<void> {
+  await stored.store.remove(stored.written.ciphertextSha256);
+}
+
+/** How a stored file came to Vigil: each is the first custody-ledger event of the new item. */
+export type ArrivalEvent =
+  | { kind: "received" }
+  | { kind: "redacted"; derivedFrom: string }
+  /**
+   * Made by a web capture: `details` (the capture's id, the artifact's role) join the leaf,
+   * `metadata` the encrypted metadata. Vigil wrote the file itself, so `mediaType` (a WARC's
+   * application/warc) stands where ExifTool finds no type.
+   */
+  | { kind: "captured"; details: JsonObject; metadata: JsonObject; mediaType: string };
 
 function cleanName(name: string | null): string | null {
   if (!name) return null;
@@ -121,78 +239,68 @@ function cleanName(name: string | null): string | null {
   return base ? base.slice(0, 255) : null;
 }
 
-async function record(
-  services: Services,
-  origin: Origin,
-  caller: Caller,
-  input: {
-    orgId: string;
-    key: X25519Recipient;
-    keyText: string;
-    written: { plaintextSha256: string; ciphertextSha256: string; plaintextSize: number; ciphertextSize: number };
-    tags: Tags;
-    filename: string | null;
-    claimedType: string | null;
-    derivedFrom: string | null;
-  },
-): Promise<ReceivedEvidence> {
-  const { written, orgId } = input;
+/**
+ * The second half: writes the item's row, its custody-ledger event and its audit event INSIDE the
+ * caller's transaction. The caller discards the stored file if the transaction fails.
+ */
+export async function recordStoredEvidence(tx: Transaction<Schema>, services: Services, origin: Origin, caller: Caller, stored: StoredEvidence, arrival: ArrivalEvent): Promise<ReceivedEvidence> {
+  const { written, orgId } = stored;
+  const derivedFrom = arrival.kind === "redacted" ? arrival.derivedFrom : null;
   const commitment = commitToPlaintext(written.plaintextSha256);
-  const mediaType = mediaTypeOf(input.tags);
+  const found = mediaTypeOf(stored.tags);
+  const mediaType = arrival.kind === "captured" && found === "application/octet-stream" ? arrival.mediaType : found;
   const metadata: EvidenceMetadata = {
     version: 1,
-    filename: input.filename,
-    claimedType: input.claimedType,
+    filename: stored.filename,
+    claimedType: stored.claimedType,
     plaintextSha256: written.plaintextSha256,
     salt: commitment.salt,
-    tags: input.tags,
+    tags: stored.tags,
+    ...(arrival.kind === "captured" ? { capture: arrival.metadata } : {}),
   };
-  const metadataEnc = await encryptBytes([input.key], Buffer.from(JSON.stringify(metadata), "utf8"));
+  const metadataEnc = await encryptBytes([stored.key], Buffer.from(JSON.stringify(metadata), "utf8"));
   const id = randomUUID();
-  const ledgerIndex = await services.db.transaction().execute(async (tx) => {
-    // Keys rotated while this file streamed: it is encrypted to a key that is gone. Refuse it.
-    const ring = await tx.selectFrom("vault_keyrings").select("recipient").where("org_id", "=", orgId).forShare().executeTakeFirst();
-    if (ring?.recipient !== input.keyText) throw new Conflict("the organisation's keys changed during the upload: send the file again");
-    const kind = input.derivedFrom ? "redacted" : "received";
-    const index = await appendCustodyEvent(tx, services, {
-      kind,
-      orgId,
-      subject: input.derivedFrom ?? id,
-      actorPseudonym: ledgerActor(caller),
-      details: {
-        ...(input.derivedFrom ? { derivative: id } : {}),
-        commitment: commitment.commitment,
-        ciphertextSha256: written.ciphertextSha256,
-        size: written.plaintextSize,
-        mediaType,
-      },
-    });
-    await tx
-      .insertInto("evidence")
-      .values({
-        id,
-        org_id: orgId,
-        ciphertext_sha256: written.ciphertextSha256,
-        ciphertext_size: written.ciphertextSize,
-        plaintext_size: written.plaintextSize,
-        media_type: mediaType,
-        commitment: commitment.commitment,
-        metadata_enc: metadataEnc,
-        derived_from: input.derivedFrom,
-        ledger_index: index,
-        received_by: caller.kind === "person" ? caller.actor.userId : null,
-        received_at: services.now(),
-      })
-      .execute();
-    await recordAudit(tx, origin, {
-      orgId,
-      ...auditActor(caller),
-      action: input.derivedFrom ? "evidence.redact" : "evidence.receive",
-      targetType: "evidence",
-      targetId: id,
-      details: { size: written.plaintextSize, mediaType, ledgerIndex: index, ...(input.derivedFrom ? { original: input.derivedFrom } : {}) },
-    });
-    return index;
+  // Keys rotated while this file streamed: it is encrypted to a key that is gone. Refuse it.
+  const ring = await tx.selectFrom("vault_keyrings").select("recipient").where("org_id", "=", orgId).forShare().executeTakeFirst();
+  if (ring?.recipient !== stored.keyText) throw new Conflict("the organisation's keys changed during the upload: send the file again");
+  const ledgerIndex = await appendCustodyEvent(tx, services, {
+    kind: arrival.kind,
+    orgId,
+    subject: derivedFrom ?? id,
+    actorPseudonym: ledgerActor(caller),
+    details: {
+      ...(derivedFrom ? { derivative: id } : {}),
+      ...(arrival.kind === "captured" ? arrival.details : {}),
+      commitment: commitment.commitment,
+      ciphertextSha256: written.ciphertextSha256,
+      size: written.plaintextSize,
+      mediaType,
+    },
+  });
+  await tx
+    .insertInto("evidence")
+    .values({
+      id,
+      org_id: orgId,
+      ciphertext_sha256: written.ciphertextSha256,
+      ciphertext_size: written.ciphertextSize,
+      plaintext_size: written.plaintextSize,
+      media_type: mediaType,
+      commitment: commitment.commitment,
+      metadata_enc: metadataEnc,
+      derived_from: derivedFrom,
+      ledger_index: ledgerIndex,
+      received_by: caller.kind === "person" ? caller.actor.userId : null,
+      received_at: services.now(),
+    })
+    .execute();
+  await recordAudit(tx, origin, {
+    orgId,
+    ...auditActor(caller),
+    action: derivedFrom ? "evidence.redact" : arrival.kind === "captured" ? "evidence.capture" : "evidence.receive",
+    targetType: "evidence",
+    targetId: id,
+    details: { size: written.plaintextSize, mediaType, ledgerIndex, ...(derivedFrom ? { original: derivedFrom } : {}) },
   });
   return { id, sha256: written.ciphertextSha256, size: written.plaintextSize, mediaType, ledgerIndex };
 }

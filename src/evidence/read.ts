@@ -28,7 +28,7 @@ export interface EvidenceSummary {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function summarise(row: { id: string; ciphertext_sha256: string; ciphertext_size: number; plaintext_size: number; media_type: string; commitment: string; derived_from: string | null; ledger_index: number; received_at: Date }): EvidenceSummary {
+export function summarise(row: { id: string; ciphertext_sha256: string; ciphertext_size: number; plaintext_size: number; media_type: string; commitment: string; derived_from: string | null; ledger_index: number; received_at: Date }): EvidenceSummary {
   return {
     id: row.id,
     sha256: row.ciphertext_sha256,
@@ -42,7 +42,7 @@ function summarise(row: { id: string; ciphertext_sha256: string; ciphertext_size
   };
 }
 
-const SUMMARY_COLUMNS = ["id", "ciphertext_sha256", "ciphertext_size", "plaintext_size", "media_type", "commitment", "derived_from", "ledger_index", "received_at"] as const;
+export const SUMMARY_COLUMNS = ["id", "ciphertext_sha256", "ciphertext_size", "plaintext_size", "media_type", "commitment", "derived_from", "ledger_index", "received_at"] as const;
 
 export async function listEvidence(services: Services, origin: Origin, caller: Caller, options: { limit?: number } = {}): Promise<EvidenceSummary[]> {
   const orgId = orgOf(caller);
@@ -59,7 +59,7 @@ export async function listEvidence(services: Services, origin: Origin, caller: C
 }
 
 /** One item of the caller's organisation; another organisation's item is not found, never forbidden. */
-async function findRow(services: Services, orgId: string, id: string) {
+export async function findEvidenceRow(services: Services, orgId: string, id: string) {
   if (!UUID.test(id)) throw new NotFound("no such evidence");
   const row = await services.db.selectFrom("evidence").selectAll().where("id", "=", id).where("org_id", "=", orgId).executeTakeFirst();
   if (!row) throw new NotFound("no such evidence");
@@ -69,7 +69,7 @@ async function findRow(services: Services, orgId: string, id: string) {
 export async function getEvidence(services: Services, origin: Origin, caller: Caller, id: string): Promise<EvidenceSummary & { derivatives: EvidenceSummary[] }> {
   const orgId = orgOf(caller);
   await authorizeCaller(services, origin, caller, "evidence.view", { kind: "evidence", orgId }, { type: "evidence", id });
-  const row = await findRow(services, orgId, id);
+  const row = await findEvidenceRow(services, orgId, id);
   const derivatives = await services.db.selectFrom("evidence").select([...SUMMARY_COLUMNS]).where("derived_from", "=", row.id).where("org_id", "=", orgId).orderBy("received_at").execute();
   return { ...summarise(row), derivatives: derivatives.map(summarise) };
 }
@@ -86,7 +86,7 @@ async function logAccess(services: Services, origin: Origin, caller: Caller, org
 export async function readEvidenceMetadata(services: Services, origin: Origin, caller: Caller, id: string): Promise<EvidenceMetadata> {
   const orgId = orgOf(caller);
   await authorizeCaller(services, origin, caller, "evidence.read", { kind: "evidence", orgId }, { type: "evidence", id });
-  const row = await findRow(services, orgId, id);
+  const row = await findEvidenceRow(services, orgId, id);
   const identity = requireIdentity(services, orgId);
   const metadata = JSON.parse((await decryptBytes([identity], row.metadata_enc)).toString("utf8")) as EvidenceMetadata;
   await logAccess(services, origin, caller, orgId, id, "viewed", "evidence.metadata");
@@ -107,7 +107,7 @@ export interface EvidenceContent {
 export async function openEvidenceContent(services: Services, origin: Origin, caller: Caller, id: string, purpose: "download" | "preview", options: { store?: BlobStore } = {}): Promise<EvidenceContent> {
   const orgId = orgOf(caller);
   await authorizeCaller(services, origin, caller, "evidence.read", { kind: "evidence", orgId }, { type: "evidence", id });
-  const row = await findRow(services, orgId, id);
+  const row = await findEvidenceRow(services, orgId, id);
   const identity = requireIdentity(services, orgId);
   const store = options.store ?? BlobStore.forDataDir(services.config.dataDir);
   const metadata = JSON.parse((await decryptBytes([identity], row.metadata_enc)).toString("utf8")) as EvidenceMetadata;
@@ -132,7 +132,7 @@ export async function openEvidenceContent(services: Services, origin: Origin, ca
 export async function redactEvidence(services: Services, origin: Origin, caller: Caller, id: string, options: { store?: BlobStore } = {}): Promise<ReceivedEvidence & { created: boolean }> {
   const orgId = orgOf(caller);
   await authorizeCaller(services, origin, caller, "evidence.redact", { kind: "evidence", orgId }, { type: "evidence", id });
-  const row = await findRow(services, orgId, id);
+  const row = await findEvidenceRow(services, orgId, id);
   if (row.derived_from) throw new Invalid("this is already a redacted copy");
   if (!isRedactable(row.media_type)) throw new Invalid(`only images can be redacted, and this is ${row.media_type}`);
   const existing = await services.db.selectFrom("evidence").selectAll().where("derived_from", "=", id).orderBy("received_at").executeTakeFirst();

@@ -1,4 +1,5 @@
 import { writeFile } from "node:fs/promises";
+import { sql } from "kysely";
 import type { Writable } from "node:stream";
 import { clearFailures, recordFailure, secondsUntilAllowed } from "../accounts/throttle.ts";
 import { recordAudit } from "../audit/index.ts";
@@ -22,6 +23,7 @@ import {
   type X25519Identity,
   type X25519Recipient,
 } from "../vault/index.ts";
+import { isVaultSealed, moveSecretValuesToVault, vaultRecipient as currentRecipient } from "../keys/index.ts";
 import { BlobStore } from "./blob-store.ts";
 import { auditActor, authorizeCaller, ledgerActor, orgOf, type Caller } from "./caller.ts";
 
@@ -42,7 +44,18 @@ export interface VaultStatus {
   holders: string[];
   recipient: string | null;
   generation: number | null;
+  createdAt: Date | null;
+  rotatedAt: Date | null;
+  /** The last time the identity left Vigil for offline custody (command or page). */
+  lastExport: { at: Date; by: string | null } | null;
+  /** Secret record values still sealed with the application key, waiting to move onto the vault key. */
+  appKeySecrets: number;
+  /** The latest key events from the audit trail, newest first: unseal attempts (failed and throttled too), seals, rotations, exports. */
+  recentEvents: { at: Date; action: string; outcome: "ok" | "denied" | "failed"; by: string | null }[];
 }
+
+/** Key events shown on the vault page. */
+const KEY_ACTIONS = ["vault.init", "vault.unseal", "vault.seal", "vault.rotate", "vault.export", "vault.secrets.move"];
 
 const MIN_PASSPHRASE = 12;
 
@@ -72,10 +85,7 @@ async function sealWith(identity: X25519Identity, plan: SealPlan, options: KeyOp
 }
 
 /** The organisation's current recipient, usable while sealed; null when no keys were made. */
-export async function currentRecipient(db: Tx, orgId: string): Promise<{ recipient: X25519Recipient; text: string } | null> {
-  const row = await db.selectFrom("vault_keyrings").select("recipient").where("org_id", "=", orgId).executeTakeFirst();
-  return row ? { recipient: parseX25519Recipient(row.recipient), text: row.recipient } : null;
-}
+export { currentRecipient };
 
 /** The unsealed identity, or Sealed. */
 export function requireIdentity(services: Services, orgId: string): X25519Identity {
@@ -89,6 +99,33 @@ export async function vaultStatus(services: Services, origin: Origin, caller: Ca
   await authorizeCaller(services, origin, caller, "vault.unseal", { kind: "vault", orgId }, { type: "vault", id: orgId });
   const row = await services.db.selectFrom("vault_keyrings").selectAll().where("org_id", "=", orgId).executeTakeFirst();
   const holders = row?.mode === "shares" ? (await services.db.selectFrom("vault_key_shares").select("holder").where("org_id", "=", orgId).orderBy("holder").execute()).map((r) => r.holder) : [];
+  const events = await services.db
+    .selectFrom("audit_events as a")
+    .leftJoin("users as u", "u.id", "a.actor_id")
+    .select(["a.at", "a.action", "a.outcome", "a.actor_label", "u.name"])
+    .where("a.org_id", "=", orgId)
+    .where("a.action", "in", KEY_ACTIONS)
+    .orderBy("a.id", "desc")
+    .limit(20)
+    .execute();
+  const lastExport = await services.db
+    .selectFrom("audit_events as a")
+    .leftJoin("users as u", "u.id", "a.actor_id")
+    .select(["a.at", "a.actor_label", "u.name"])
+    .where("a.org_id", "=", orgId)
+    .where("a.action", "=", "vault.export")
+    .where("a.outcome", "=", "ok")
+    .orderBy("a.id", "desc")
+    .executeTakeFirst();
+  // An application-key value starts with its version byte 0x01, an age file with "age-".
+  const waiting = await services.db
+    .selectFrom("statements")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("org_id", "=", orgId)
+    .where("sensitivity", "=", "secret")
+    .where("value_sealed", "is not", null)
+    .where(sql<boolean>`get_byte(value_sealed, 0) = 1`)
+    .executeTakeFirstOrThrow();
   return {
     hasKeys: row !== undefined,
     sealed: services.keyring.isSealed(orgId),
@@ -97,6 +134,11 @@ export async function vaultStatus(services: Services, origin: Origin, caller: Ca
     holders,
     recipient: row?.recipient ?? null,
     generation: row?.generation ?? null,
+    createdAt: row?.created_at ?? null,
+    rotatedAt: row?.rotated_at ?? null,
+    lastExport: lastExport ? { at: lastExport.at, by: lastExport.name ?? lastExport.actor_label } : null,
+    appKeySecrets: Number(waiting.n),
+    recentEvents: events.map((e) => ({ at: e.at, action: e.action, outcome: e.outcome, by: e.name ?? e.actor_label })),
   };
 }
 
@@ -113,7 +155,9 @@ export async function initVaultKeys(services: Services, origin: Origin, caller: 
   await services.db.transaction().execute(async (tx) => {
     await tx.insertInto("vault_keyrings").values({ org_id: orgId, recipient, mode: sealed.mode, sealed_identity: sealed.sealed_identity, threshold: sealed.threshold }).execute();
     if (sealed.shares.length) await tx.insertInto("vault_key_shares").values(sealed.shares.map((s) => ({ org_id: orgId, holder: s.holder, sealed: s.sealed }))).execute();
-    await recordAudit(tx, origin, { orgId, ...auditActor(caller), action: "vault.init", targetType: "vault", targetId: orgId, details: { mode: sealed.mode, threshold: sealed.threshold, holders: sealed.shares.length || null, recipient } });
+    // Secret values written before the keys existed were sealed with the application key: they move now.
+    const movedValues = await moveSecretValuesToVault(tx, services, orgId);
+    await recordAudit(tx, origin, { orgId, ...auditActor(caller), action: "vault.init", targetType: "vault", targetId: orgId, details: { mode: sealed.mode, threshold: sealed.threshold, holders: sealed.shares.length || null, recipient, movedValues } });
   });
   return { recipient };
 }
@@ -137,7 +181,7 @@ export async function unsealVault(services: Services, origin: Origin, caller: Ca
   const wait = await secondsUntilAllowed(services.db, keys, now);
   if (wait > 0) {
     await recordAudit(services.db, origin, { orgId, ...auditActor(caller), action: "vault.unseal", outcome: "denied", targetType: "vault", targetId: orgId, details: { reason: "throttled", retryAfter: wait } });
-    throw new TooManyRequests(`too many failed attempts: try again in ${wait} seconds`, wait);
+    throw new TooManyRequests(`too many failed attempts: wait ${wait} seconds`, wait);
   }
   let identity: X25519Identity;
   try {
@@ -153,7 +197,9 @@ export async function unsealVault(services: Services, origin: Origin, caller: Ca
   await clearFailures(services.db, keys);
   await services.db.transaction().execute(async (tx) => {
     const ledgerIndex = await appendCustodyEvent(tx, services, { kind: "unsealed", orgId, subject: `vault:${orgId}`, actorPseudonym: ledgerActor(caller), details: { generation: row.generation } });
-    await recordAudit(tx, origin, { orgId, ...auditActor(caller), action: "vault.unseal", targetType: "vault", targetId: orgId, details: { mode: row.mode, ledgerIndex } });
+    // Values an older Vigil (or a row written some other way) left under the application key move onto the vault key.
+    const movedValues = await moveSecretValuesToVault(tx, services, orgId);
+    await recordAudit(tx, origin, { orgId, ...auditActor(caller), action: "vault.unseal", targetType: "vault", targetId: orgId, details: { mode: row.mode, ledgerIndex, ...(movedValues ? { movedValues } : {}) } });
   });
   services.keyring.unseal(orgId, identity);
 }
@@ -237,6 +283,10 @@ export async function rotateVaultKeys(
         });
         replaced.push(row.ciphertext_sha256);
       }
+      const secretValues = await rewrapSecretValues(tx, orgId, old, nextRecipient);
+      if (secretValues > 0) {
+        await appendCustodyEvent(tx, services, { kind: "key_rotated", orgId, subject: `vault:${orgId}`, actorPseudonym: ledgerActor(caller), details: { rewrappedValues: secretValues, generation: ring.generation + 1 } });
+      }
       await tx
         .updateTable("vault_keyrings")
         .set({ recipient, mode: sealed.mode, sealed_identity: sealed.sealed_identity, threshold: sealed.threshold, generation: ring.generation + 1, rotated_at: services.now() })
@@ -244,7 +294,7 @@ export async function rotateVaultKeys(
         .execute();
       await tx.deleteFrom("vault_key_shares").where("org_id", "=", orgId).execute();
       if (sealed.shares.length) await tx.insertInto("vault_key_shares").values(sealed.shares.map((s) => ({ org_id: orgId, holder: s.holder, sealed: s.sealed }))).execute();
-      await recordAudit(tx, origin, { orgId, ...auditActor(caller), action: "vault.rotate", targetType: "vault", targetId: orgId, details: { recipient, rewrapped: rows.length, generation: ring.generation + 1 } });
+      await recordAudit(tx, origin, { orgId, ...auditActor(caller), action: "vault.rotate", targetType: "vault", targetId: orgId, details: { recipient, rewrapped: rows.length, rewrappedValues: secretValues, generation: ring.generation + 1 } });
       return rows.length;
     });
     // Committed: the old files are no longer named by any row.
@@ -255,6 +305,62 @@ export async function rotateVaultKeys(
     for (const sha of written) await store.remove(sha);
     throw error;
   }
+}
+
+/** Re-wraps the header of every secret value sealed to the vault for the new recipient, in the caller's transaction. */
+async function rewrapSecretValues(tx: Tx, orgId: string, old: X25519Identity, next: X25519Recipient): Promise<number> {
+  let count = 0;
+  let after: string | null = null;
+  for (;;) {
+    let page = tx.selectFrom("statements").select(["id", "value_sealed"]).where("org_id", "=", orgId).where("sensitivity", "=", "secret").where("value_sealed", "is not", null);
+    if (after) page = page.where("id", ">", after);
+    const rows = await page.orderBy("id").limit(500).execute();
+    if (rows.length === 0) return count;
+    for (const row of rows) {
+      if (!isVaultSealed(row.value_sealed!)) continue;
+      const parts: Buffer[] = [];
+      await rewrapHeader([old], [next], [row.value_sealed!], (c) => void parts.push(c));
+      await tx.updateTable("statements").set({ value_sealed: Buffer.concat(parts) }).where("id", "=", row.id).execute();
+      count++;
+    }
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+/**
+ * Moves the organisation's secret values still sealed with the application key onto its vault
+ * key (`vigil keys migrate-secrets`; also done when keys are made and at every unseal). Needs only
+ * the public key. Audited with the count.
+ */
+export async function moveSecretValues(services: Services, origin: Origin, caller: Caller): Promise<{ moved: number }> {
+  const orgId = orgOf(caller);
+  await authorizeCaller(services, origin, caller, "vault.manage", { kind: "vault", orgId }, { type: "vault", id: orgId });
+  if (!(await currentRecipient(services.db, orgId))) throw new NotFound("this organisation has no keys yet");
+  const moved = await services.db.transaction().execute(async (tx) => {
+    const count = await moveSecretValuesToVault(tx, services, orgId);
+    await recordAudit(tx, origin, { orgId, ...auditActor(caller), action: "vault.secrets.move", targetType: "vault", targetId: orgId, details: { moved: count } });
+    return count;
+  });
+  return { moved };
+}
+
+/**
+ * The unsealed identity for offline custody through the page: an age-keygen file encrypted under
+ * a passphrase the administrator chooses (armored age, scrypt), so the download is useless without
+ * it and `age -d` alone opens it. Audited, and an "exported" custody-ledger event.
+ */
+export async function exportSealedIdentity(services: Services, origin: Origin, caller: Caller, passphrase: string, options: KeyOptions = {}): Promise<{ recipient: string; file: string }> {
+  const orgId = orgOf(caller);
+  await authorizeCaller(services, origin, caller, "vault.manage", { kind: "vault", orgId }, { type: "vault", id: orgId });
+  checkPlan({ passphrase });
+  const identity = requireIdentity(services, orgId);
+  const recipient = formatX25519Recipient(toX25519Recipient(identity));
+  const file = await sealIdentity(identity, passphrase, options);
+  await services.db.transaction().execute(async (tx) => {
+    const ledgerIndex = await appendCustodyEvent(tx, services, { kind: "exported", orgId, subject: `vault:${orgId}`, actorPseudonym: ledgerActor(caller), details: { what: "identity", sealed: "passphrase" } });
+    await recordAudit(tx, origin, { orgId, ...auditActor(caller), action: "vault.export", targetType: "vault", targetId: orgId, details: { recipient, ledgerIndex, sealed: "passphrase" } });
+  });
+  return { recipient, file };
 }
 
 /** Writes the unsealed identity as an age-keygen file (mode 0600, never over an existing file) for offline custody. */

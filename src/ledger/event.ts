@@ -16,6 +16,11 @@ export const CUSTODY_EVENT_KINDS = [
   "key_rotated",
   "secret_read",
   "unsealed",
+  // A web capture made the item (instead of "received"): its details name the capture.
+  "captured",
+  // The item was linked to a record as supporting it, or that link was withdrawn (details name the record and the link).
+  "linked",
+  "unlinked",
 ] as const;
 export type CustodyEventKind = (typeof CUSTODY_EVENT_KINDS)[number];
 

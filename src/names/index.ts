@@ -12,14 +12,18 @@ export { jaroWinkler } from "./jaro-winkler.ts";
 export { compareTokens } from "./token-similarity.ts";
 export { compareBirthDates, parseEdtfIntervals, type DateComparison, type DateInterval } from "./birth-date.ts";
 export { normalizeCompanyName, type CompanyName } from "./legal-forms.ts";
-export { blockingKeys, planCandidateKeys } from "./blocking.ts";
+export { birthDecades, blockingKeys, countLimit, planCandidateKeys, UNKNOWN_DECADE, type BlockSize, type CandidatePlan } from "./blocking.ts";
 export {
   DEFAULT_THRESHOLD,
+  ENGINE_VERSION,
   matchNames,
   prepareEntity,
+  preparedFromJson,
+  preparedToJson,
   type EntityNames,
   type EntitySchema,
   type MatchOptions,
   type MatchResult,
   type PreparedEntity,
+  type PreparedJson,
 } from "./match.ts";

@@ -4,6 +4,7 @@
 // human-readable explanation.
 import { compareBirthDates } from "./birth-date.ts";
 import { normalizeCompanyName } from "./legal-forms.ts";
+import { Memo } from "./memo.ts";
 import { phoneticKey } from "./phonetic.ts";
 import { compareSyllables, compareTokens, type TokenComparison } from "./token-similarity.ts";
 import { segmentPinyin } from "./transliterate-chinese.ts";
@@ -42,6 +43,11 @@ const MAX_TOKENS = 8;
 interface PreparedReading {
   tokens: string[];
   keys: string[];
+  /** Each token's weight in the alignment (tokenWeight). */
+  weights: number[];
+  /** The tokens with spaces removed, and its phonetic key, for compareJoined. */
+  joined: string;
+  joinedKey: string;
   sources: ReadingSource[];
   /** Pinyin syllables per token, when the reading is a Chinese personal name. */
   syllables: string[][] | null;
@@ -58,6 +64,14 @@ interface PreparedName {
 export interface PreparedEntity {
   entity: EntityNames;
   names: PreparedName[];
+  /** Nationalities, genders and identifiers, folded for comparison. */
+  facts: Facts;
+}
+
+interface Facts {
+  nationality: Set<string>;
+  gender: Set<string>;
+  identifiers: Set<string>;
 }
 
 function isOrganisation(schema: EntitySchema): boolean {
@@ -67,7 +81,8 @@ function isOrganisation(schema: EntitySchema): boolean {
 function prepareReading(reading: NameReading): PreparedReading {
   const tokens = reading.tokens.slice(0, MAX_TOKENS);
   const syllables = reading.chinesePersonalName ? tokens.map((t) => segmentPinyin(t) ?? [t]) : null;
-  return { tokens, keys: tokens.map((t) => phoneticKey(t)), sources: reading.sources, syllables };
+  const joined = tokens.join("");
+  return { tokens, keys: tokens.map((t) => phoneticKey(t)), weights: tokens.map(tokenWeight), joined, joinedKey: phoneticKey(joined), sources: reading.sources, syllables };
 }
 
 export function prepareEntity(entity: EntityNames): PreparedEntity {
@@ -89,11 +104,55 @@ export function prepareEntity(entity: EntityNames): PreparedEntity {
       legalForms,
     });
   }
-  return { entity, names };
+  return { entity, names, facts: factsOf(entity) };
 }
 
 function isPrepared(x: EntityNames | PreparedEntity): x is PreparedEntity {
   return "entity" in x && Array.isArray((x as PreparedEntity).names);
+}
+
+/**
+ * Names the version of everything that goes into a prepared entity (normalisation, transliteration
+ * tables, phonetic keys). Stored beside prepared entities kept in the database; change it whenever
+ * a change here would prepare a name differently, so stale ones are prepared again.
+ */
+export const ENGINE_VERSION = "vigil-names-1";
+
+type ReadingJson = [tokens: string[], keys: string[], sources: ReadingSource[], syllables: string[][] | null];
+type NameJson = [original: string, literal: string, legalForms: string[], readings: ReadingJson[]];
+
+/** A prepared entity as plain JSON, to keep in the database and restore without preparing again. */
+export interface PreparedJson {
+  entity: EntityNames;
+  names: NameJson[];
+}
+
+export function preparedToJson(p: PreparedEntity): PreparedJson {
+  return {
+    entity: p.entity,
+    names: p.names.map((n) => [n.original, n.literal, n.legalForms, n.readings.map((r) => [r.tokens, r.keys, r.sources, r.syllables])]),
+  };
+}
+
+const isStrings = (x: unknown): x is string[] => Array.isArray(x) && x.every((v) => typeof v === "string");
+
+/** Restores what preparedToJson wrote; null when it is not in that shape. */
+export function preparedFromJson(json: unknown): PreparedEntity | null {
+  const j = json as PreparedJson | null;
+  if (!j || typeof j !== "object" || !j.entity || typeof j.entity.schema !== "string" || !isStrings(j.entity.names) || !Array.isArray(j.names)) return null;
+  const names: PreparedName[] = [];
+  for (const n of j.names) {
+    if (!Array.isArray(n) || typeof n[0] !== "string" || typeof n[1] !== "string" || !isStrings(n[2]) || !Array.isArray(n[3])) return null;
+    const readings: PreparedReading[] = [];
+    for (const r of n[3]) {
+      if (!Array.isArray(r) || !isStrings(r[0]) || !isStrings(r[1]) || r[1].length !== r[0].length || !isStrings(r[2])) return null;
+      const syllables = Array.isArray(r[3]) && r[3].length === r[0].length && r[3].every(isStrings) ? r[3] : null;
+      const joined = r[0].join("");
+      readings.push({ tokens: r[0], keys: r[1], weights: r[0].map(tokenWeight), joined, joinedKey: phoneticKey(joined), sources: r[2], syllables });
+    }
+    names.push({ original: n[0], literal: n[1], legalForms: n[2], readings });
+  }
+  return { entity: j.entity, names, facts: factsOf(j.entity) };
 }
 
 // Weight of a token in the alignment: longer tokens carry more of a name's identity than short ones
@@ -126,7 +185,7 @@ function alignReadings(q: PreparedReading, c: PreparedReading): Alignment {
     for (let j = 0; j < m; j++) {
       const t: TokenComparison = syllabic
         ? { similarity: compareSyllables(q.syllables?.[i] ?? [], c.syllables?.[j] ?? []), phonetic: false, initial: false }
-        : compareTokens(q.tokens[i] ?? "", c.tokens[j] ?? "", q.keys[i], c.keys[j]);
+        : compareTokensMemo(q.tokens[i] ?? "", c.tokens[j] ?? "", q.keys[i] ?? "", c.keys[j] ?? "");
       if (t.similarity >= MIN_TOKEN_SIMILARITY) pairs.push({ i, j, sim: t.similarity, phonetic: t.phonetic, initial: t.initial });
     }
   }
@@ -143,7 +202,7 @@ function alignReadings(q: PreparedReading, c: PreparedReading): Alignment {
   for (const p of pairs) {
     if (usedQ[p.i] || usedC[p.j]) continue;
     usedQ[p.i] = usedC[p.j] = true;
-    const w = tokenWeight(q.tokens[p.i] ?? "") + tokenWeight(c.tokens[p.j] ?? "");
+    const w = (q.weights[p.i] ?? 0) + (c.weights[p.j] ?? 0);
     matchedWeight += w;
     scored += w * p.sim;
     matchedTokens++;
@@ -156,12 +215,12 @@ function alignReadings(q: PreparedReading, c: PreparedReading): Alignment {
   const cExtraFactor = m > n ? EXTRA_TOKEN_COST : 1;
   for (let i = 0; i < n; i++) {
     if (usedQ[i]) continue;
-    unmatchedWeight += tokenWeight(q.tokens[i] ?? "") * qExtraFactor;
+    unmatchedWeight += (q.weights[i] ?? 0) * qExtraFactor;
     extraTokens++;
   }
   for (let j = 0; j < m; j++) {
     if (usedC[j]) continue;
-    unmatchedWeight += tokenWeight(c.tokens[j] ?? "") * cExtraFactor;
+    unmatchedWeight += (c.weights[j] ?? 0) * cExtraFactor;
     extraTokens++;
   }
   const total = matchedWeight + unmatchedWeight;
@@ -174,12 +233,20 @@ function alignReadings(q: PreparedReading, c: PreparedReading): Alignment {
   };
 }
 
+// Token comparisons are pure, and the same pairs recur across candidates (every
+// candidate in a block shares a token with the query): remember them.
+const tokenComparisons = new Memo<TokenComparison>(200_000);
+
+function compareTokensMemo(a: string, b: string, keyA: string, keyB: string): TokenComparison {
+  if (a === b) return compareTokens(a, b, keyA, keyB);
+  const key = `${a}\u0000${b}`;
+  return tokenComparisons.get(key, () => compareTokens(a, b, keyA, keyB));
+}
+
 function compareJoined(q: PreparedReading, c: PreparedReading): number {
   if (q.tokens.length < 2 && c.tokens.length < 2) return 0;
   if (q.syllables && c.syllables) return compareSyllables(q.syllables.flat(), c.syllables.flat()) * JOINED_DISCOUNT;
-  const a = q.tokens.join("");
-  const b = c.tokens.join("");
-  return compareTokens(a, b).similarity * JOINED_DISCOUNT;
+  return compareTokensMemo(q.joined, c.joined, q.joinedKey, c.joinedKey).similarity * JOINED_DISCOUNT;
 }
 
 interface NameComparison {
@@ -218,6 +285,19 @@ function compareNames(query: PreparedEntity, candidate: PreparedEntity): NameCom
 
 function normalizedSet(values: readonly string[] | undefined, fold: (v: string) => string): Set<string> {
   return new Set((values ?? []).slice(0, 20).map((v) => fold(typeof v === "string" ? v : "")).filter((v) => v.length > 0));
+}
+
+function foldIdentifier(v: string): string {
+  const id = v.toUpperCase().replace(/[^\p{L}\p{N}]/gu, "");
+  return id.length >= 4 ? id : "";
+}
+
+function factsOf(entity: EntityNames): Facts {
+  return {
+    nationality: normalizedSet(entity.nationality, (v) => v.trim().toLowerCase()),
+    gender: normalizedSet(entity.gender, foldGender),
+    identifiers: normalizedSet(entity.identifiers, foldIdentifier),
+  };
 }
 
 function foldGender(v: string): string {
@@ -299,23 +379,19 @@ export function matchNames(query: EntityNames | PreparedEntity, candidate: Entit
     score -= DOB_MISMATCH_PENALTY;
     explanation.push("birth dates are incompatible");
   }
-  const nat = disjoint(normalizedSet(q.entity.nationality, (v) => v.trim().toLowerCase()), normalizedSet(c.entity.nationality, (v) => v.trim().toLowerCase()));
+  const nat = disjoint(q.facts.nationality, c.facts.nationality);
   if (nat === true) {
     features.country_mismatch = 1;
     score -= NATIONALITY_MISMATCH_PENALTY;
     explanation.push("no nationality in common");
   }
-  const gender = disjoint(normalizedSet(q.entity.gender, foldGender), normalizedSet(c.entity.gender, foldGender));
+  const gender = disjoint(q.facts.gender, c.facts.gender);
   if (gender === true) {
     features.gender_mismatch = 1;
     score -= GENDER_MISMATCH_PENALTY;
     explanation.push("genders differ");
   }
-  const foldId = (v: string): string => {
-    const id = v.toUpperCase().replace(/[^\p{L}\p{N}]/gu, "");
-    return id.length >= 4 ? id : "";
-  };
-  if (disjoint(normalizedSet(q.entity.identifiers, foldId), normalizedSet(c.entity.identifiers, foldId)) === false) {
+  if (disjoint(q.facts.identifiers, c.facts.identifiers) === false) {
     features.identifier_match = 1;
     score += IDENTIFIER_MATCH_BONUS;
     explanation.push("an identifier is shared");

@@ -4,6 +4,7 @@
 // All are kept; the matcher takes the best pairing and reports which readings it used.
 import anyAscii from "any-ascii";
 import { TRANSCRIPTION_CHARACTER_READINGS, bridgeSyllables } from "./chinese-turkic-bridge.ts";
+import { Memo } from "./memo.ts";
 import { cleanText, foldLatin, splitNameParts } from "./normalize.ts";
 import { detectScripts, scriptOfChar, type Script } from "./scripts.ts";
 import { cyrillicToLatin, palladiusToPinyin } from "./transliterate-cyrillic.ts";
@@ -116,6 +117,15 @@ function readRun(script: Script, text: string, wholeNameIsOnePart: boolean): Run
  * every reading. Bounded in time by the length cap in cleanText and the part and reading caps here.
  */
 export function normalizeName(raw: string): NormalizedName {
+  // Shared answers: callers treat a NormalizedName as read-only.
+  if (typeof raw !== "string") return readName("");
+  // An overlong paste is not worth remembering (and would hold its whole text).
+  return raw.length <= 200 ? normalized.get(raw, readName) : readName(raw);
+}
+
+const normalized = new Memo<NormalizedName>(50_000);
+
+function readName(raw: string): NormalizedName {
   const cleaned = cleanText(raw);
   const parts = splitNameParts(cleaned).slice(0, MAX_PARTS);
   const runs: RunReading[] = [];

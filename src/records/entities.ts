@@ -1,34 +1,23 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
-import { can, Conflict, Forbidden, Invalid, NotFound, openSecret, sealSecret, type Actor, type FieldErrors, type Subject } from "../core/index.ts";
+import { can, Conflict, Forbidden, Invalid, type Actor, type FieldErrors } from "../core/index.ts";
 import type { Origin, Services, Tx } from "../context.ts";
 import type { EntityRow, StatementRow } from "../db/index.ts";
 import { recordAudit, requirePermission } from "../audit/index.ts";
 import { parseInput } from "../accounts/index.ts";
 import { refreshNameKeys } from "../screening/index.ts";
-import { checkValue, findProperty, findSchema, isCreatableSchema, schemaAndDescendants } from "./model.ts";
+import { refreshSearchDocuments } from "../search/index.ts";
+import { anyRecord, loadRecord, onAccessListOf, recordSubject, requireOnRecord, visibleIds, visibleRecords } from "./access.ts";
+import { isCreatableSchema, findSchema, schemaAndDescendants } from "./model.ts";
+import { checkRelationshipRules } from "./relationships.ts";
+import { revealSecretValues } from "./secret-values.ts";
 import {
-  ArchiveSchema, EntityCreateSchema, EntityListSchema, EntityUpdateSchema, HistoryQuerySchema,
-  type Sensitivity, type StatementInput,
-} from "./input.ts";
+  countByProperty, DEFAULT_SENSITIVITY, deriveProperties, insertStatements, liveStatements, planProperties, readableBy, requireProperties, viewStatement,
+  type PlannedStatement, type StatementView,
+} from "./statements.ts";
+import { ArchiveSchema, EntityCreateSchema, EntityListSchema, EntityUpdateSchema, HistoryQuerySchema } from "./input.ts";
 
-export interface StatementView {
-  id: string;
-  property: string;
-  /** null for a secret value that was not revealed. */
-  value: string | null;
-  lang: string | null;
-  script: string | null;
-  source: string | null;
-  confidence: number | null;
-  sensitivity: Sensitivity;
-  sealed: boolean;
-  dateEarliest: string | null;
-  dateLatest: string | null;
-  author: string | null;
-  createdAt: Date;
-  revision: number;
-}
+export type { StatementView } from "./statements.ts";
 
 /** An entity in FollowTheMoney's JSON shape, with the statements its properties are derived from. */
 export interface EntityView {
@@ -42,12 +31,20 @@ export interface EntityView {
   createdAt: Date;
   updatedAt: Date;
   archived: { at: Date; reason: string } | null;
+  /** The record this one was merged into (it is then a redirect), when the caller may see that record. */
+  mergedInto: string | null;
+  /** Working marks, not statements: they are not part of revisions. */
+  tags: string[];
+  assignee: string | null;
 }
+
+export type RevisionKind = "create" | "update" | "archive" | "restore" | "merge" | "unmerge";
 
 export interface RevisionView {
   number: number;
-  kind: "create" | "update" | "archive" | "restore";
+  kind: RevisionKind;
   author: string | null;
+  authorName: string | null;
   reason: string;
   createdAt: Date;
   summary: Record<string, unknown>;
@@ -64,92 +61,44 @@ export interface EntityPage {
   nextCursor: string | null;
 }
 
-const DEFAULT_SENSITIVITY: Sensitivity = "internal";
-
 /**
  * Input a service reads only after it has checked permission: the web layer passes a request body
  * this way, so a refused caller is told 403, not what was wrong with a body nobody would read.
  */
 export type LazyInput = () => Promise<unknown>;
 
-async function inputOf(raw: unknown): Promise<unknown> {
+export async function inputOf(raw: unknown): Promise<unknown> {
   return typeof raw === "function" ? (raw as LazyInput)() : raw;
 }
 
-function recordSubject(actor: Actor, row: EntityRow, onAccessList: boolean): Subject {
-  return { kind: "record", orgId: row.org_id, restricted: row.restricted, onAccessList };
+// ---------------------------------------------------------------------------------------------
+// Views
+
+interface Marks {
+  tags: Map<string, string[]>;
+  assignees: Map<string, string>;
+  mergedInto: Map<string, string>;
 }
 
-/** What the actor could do to an ordinary record of its organisation: the role check made before anything is read. */
-function anyRecord(actor: Actor): Subject {
-  return { kind: "record", orgId: actor.orgId, restricted: false, onAccessList: false };
-}
-
-async function isOnAccessList(db: Tx, entityId: string, userId: string): Promise<boolean> {
-  const row = await db.selectFrom("entity_access").select("user_id").where("entity_id", "=", entityId).where("user_id", "=", userId).executeTakeFirst();
-  return row !== undefined;
-}
-
-interface LoadedRecord {
-  row: EntityRow;
-  subject: Subject;
-}
-
-/**
- * Finds a record the actor may know of. A record of another organisation, and a restricted record
- * the actor is not on the list of, are not found: we never confirm they exist.
- */
-async function loadRecord(services: Services, actor: Actor, id: string, db: Tx = services.db): Promise<LoadedRecord> {
-  const row = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)
-    ? await db.selectFrom("entities").selectAll().where("id", "=", id).where("org_id", "=", actor.orgId).executeTakeFirst()
-    : undefined;
-  if (!row) throw new NotFound("no such record");
-  const subject = recordSubject(actor, row, row.restricted ? await isOnAccessList(db, row.id, actor.userId) : false);
-  if (!can(actor, "record.view", subject)) throw new NotFound("no such record");
-  return { row, subject };
-}
-
-async function requireOnRecord(services: Services, origin: Origin, actor: Actor, action: "record.edit" | "record.archive" | "record.reveal-secret", record: LoadedRecord) {
-  await requirePermission(services, origin, can(actor, action, record.subject), actor, action, { type: "entity", id: record.row.id });
-}
-
-/** The statements of one entity as the actor may see them; secret values only when revealed. */
-function viewStatement(services: Services, row: StatementRow, reveal: boolean): StatementView {
-  const sealed = row.sensitivity === "secret";
-  return {
-    id: row.id,
-    property: row.property,
-    value: sealed ? (reveal ? openSecret(services.appKey, row.value_sealed!, `statement:${row.id}`).toString("utf8") : null) : row.value,
-    lang: row.lang,
-    script: row.script,
-    source: row.source_id,
-    confidence: row.confidence,
-    sensitivity: row.sensitivity,
-    sealed: sealed && !reveal,
-    dateEarliest: row.date_earliest,
-    dateLatest: row.date_latest,
-    author: row.author_id,
-    createdAt: row.created_at,
-    revision: row.revision,
-  };
-}
-
-function visibleTo(actor: Actor, subject: Subject) {
-  const restrictedToo = can(actor, "record.read-restricted", subject);
-  return (row: StatementRow) => row.sensitivity !== "restricted" || restrictedToo;
-}
-
-function deriveProperties(statements: StatementView[]): Record<string, string[]> {
-  const properties: Record<string, string[]> = {};
-  for (const s of statements) {
-    if (s.value === null) continue;
-    const values = (properties[s.property] ??= []);
-    if (!values.includes(s.value)) values.push(s.value);
+/** Tags, assignees and visible merge targets of a page of records, in three queries. */
+async function marksOf(db: Tx, actor: Actor, rows: readonly EntityRow[]): Promise<Marks> {
+  const ids = rows.map((r) => r.id);
+  const marks: Marks = { tags: new Map(), assignees: new Map(), mergedInto: new Map() };
+  if (ids.length === 0) return marks;
+  const tags = await db.selectFrom("entity_tags").select(["entity_id", "tag"]).where("entity_id", "in", ids).where("removed_at", "is", null).orderBy("tag").execute();
+  for (const t of tags) (marks.tags.get(t.entity_id) ?? marks.tags.set(t.entity_id, []).get(t.entity_id)!).push(t.tag);
+  const assigned = await db.selectFrom("entity_assignments").select(["entity_id", "user_id"]).where("entity_id", "in", ids).where("ended_at", "is", null).execute();
+  for (const a of assigned) marks.assignees.set(a.entity_id, a.user_id);
+  const merged = rows.filter((r) => r.merged_into !== null);
+  if (merged.length > 0) {
+    // Where a record went is said only to those who may see where it went.
+    const visible = await visibleIds(db, actor, merged.map((r) => r.merged_into!));
+    for (const r of merged) if (visible.has(r.merged_into!)) marks.mergedInto.set(r.id, r.merged_into!);
   }
-  return properties;
+  return marks;
 }
 
-function entityView(row: EntityRow, statements: StatementView[]): EntityView {
+function entityView(row: EntityRow, statements: StatementView[], marks: Marks): EntityView {
   return {
     id: row.id,
     schema: row.schema,
@@ -160,196 +109,48 @@ function entityView(row: EntityRow, statements: StatementView[]): EntityView {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     archived: row.archived_at ? { at: row.archived_at, reason: row.archive_reason ?? "" } : null,
+    mergedInto: marks.mergedInto.get(row.id) ?? null,
+    tags: marks.tags.get(row.id) ?? [],
+    assignee: marks.assignees.get(row.id) ?? null,
   };
 }
 
-async function liveStatements(db: Tx, entityIds: string[]): Promise<StatementRow[]> {
-  if (entityIds.length === 0) return [];
-  return db
-    .selectFrom("statements")
-    .selectAll()
-    .where("entity_id", "in", entityIds)
-    .where("retracted_at", "is", null)
-    .orderBy("property")
-    .orderBy("seq")
-    .execute();
-}
-
-/** Every read of a secret value leaves a line in the audit trail, in the same transaction as the read. */
-async function auditSecretReads(tx: Tx, origin: Origin, actor: Actor, entityId: string, rows: StatementRow[]): Promise<void> {
-  for (const row of rows) {
-    await recordAudit(tx, origin, { orgId: actor.orgId, actorId: actor.userId, action: "record.secret.read", targetType: "statement", targetId: row.id, details: { entity: entityId, property: row.property } });
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Checking input against the model
-
-interface PlannedStatement {
-  id: string;
-  property: string;
-  value: string;
-  lang: string | null;
-  script: string | null;
-  source: string | null;
-  confidence: number | null;
-  sensitivity: Sensitivity;
-  dateEarliest: string | null;
-  dateLatest: string | null;
-}
-
-type Keep = { keep: string };
-
-interface PropertyPlan {
-  add: PlannedStatement[];
-  keep: Keep[];
-  /** Plain values: keep every live statement that has this value. */
-  keepValues: string[];
-}
-
-function normalise(input: Exclude<StatementInput, { statement: string }>) {
-  return typeof input === "string"
-    ? { value: input, lang: null, script: null, source: null, confidence: null, sensitivity: null }
-    : { value: input.value, lang: input.lang ?? null, script: input.script ?? null, source: input.source?.toLowerCase() ?? null, confidence: input.confidence ?? null, sensitivity: input.sensitivity ?? null };
-}
-
-/**
- * Checks every value against the schema's properties and their FtM types, and every referenced
- * record (entity values, sources) against the database. All problems are reported at once, by path.
- */
-async function planProperties(
-  services: Services,
-  actor: Actor,
-  schemaName: string,
-  properties: Record<string, StatementInput[]>,
-  mayWriteRestricted: boolean,
-  selfId: string,
-): Promise<Map<string, PropertyPlan>> {
-  const schema = findSchema(schemaName)!;
-  const errors: FieldErrors = {};
-  const plans = new Map<string, PropertyPlan>();
-  const references: { path: string; id: string; range: string | null }[] = [];
-  for (const [name, inputs] of Object.entries(properties)) {
-    const property = findProperty(schema, name);
-    if (!property) {
-      errors[`properties.${name}`] = `${schemaName} has no property "${name}"`;
-      continue;
-    }
-    if (property.stub) {
-      errors[`properties.${name}`] = `"${name}" is the reverse of a relationship: set it on the other record`;
-      continue;
-    }
-    const plan: PropertyPlan = { add: [], keep: [], keepValues: [] };
-    plans.set(name, plan);
-    inputs.forEach((input, index) => {
-      const path = `properties.${name}.${index}`;
-      if (typeof input === "object" && "statement" in input) {
-        plan.keep.push({ keep: input.statement.toLowerCase() });
-        return;
-      }
-      const given = normalise(input);
-      const checked = checkValue(property, given.value);
-      if (!checked.ok) {
-        errors[path] = `${name} ${checked.error}`;
-        return;
-      }
-      if (given.sensitivity === "restricted" && !mayWriteRestricted) {
-        errors[path] = "only an administrator or someone on the record's access list may add a restricted value";
-        return;
-      }
-      if (typeof input === "string") plan.keepValues.push(checked.value);
-      const sensitivity = given.sensitivity ?? DEFAULT_SENSITIVITY;
-      plan.add.push({
-        id: randomUUID(),
-        property: name,
-        value: checked.value,
-        lang: given.lang,
-        script: given.script,
-        source: given.source,
-        confidence: given.confidence,
-        sensitivity,
-        // Nothing derived from a secret value is kept in the clear.
-        dateEarliest: sensitivity === "secret" ? null : (checked.date?.earliest ?? null),
-        dateLatest: sensitivity === "secret" ? null : (checked.date?.latest ?? null),
-      });
-      if (property.type.name === "entity") {
-        if (checked.value === selfId) errors[path] = "a record cannot point at itself";
-        else references.push({ path, id: checked.value, range: property.hasRange ? property.getRange().name : null });
-      }
-      if (given.source) references.push({ path: `${path}.source`, id: given.source, range: "Source" });
-    });
-  }
-  // One query for every referenced record; a restricted one the actor cannot see is "not found" too.
-  const ids = [...new Set(references.map((r) => r.id))];
-  const found = new Map<string, { schema: string; restricted: boolean; onList: boolean }>();
-  if (ids.length > 0) {
-    const rows = await services.db
-      .selectFrom("entities as e")
-      .leftJoin("entity_access as a", (join) => join.onRef("a.entity_id", "=", "e.id").on("a.user_id", "=", actor.userId))
-      .select(["e.id", "e.schema", "e.restricted", "a.user_id"])
-      .where("e.org_id", "=", actor.orgId)
-      .where("e.id", "in", ids)
-      .execute();
-    for (const row of rows) found.set(row.id, { schema: row.schema, restricted: row.restricted, onList: row.user_id !== null });
-  }
-  for (const ref of references) {
-    const target = found.get(ref.id);
-    if (!target || !can(actor, "record.view", { kind: "record", orgId: actor.orgId, restricted: target.restricted, onAccessList: target.onList })) {
-      errors[ref.path] = "no such record";
-    } else if (ref.range && !findSchema(target.schema)?.isA(ref.range)) {
-      errors[ref.path] = `must be a ${ref.range} record, not a ${target.schema}`;
-    }
-  }
-  if (Object.keys(errors).length > 0) throw new Invalid("some values are not valid", errors);
-  return plans;
-}
-
-function requireProperties(schemaName: string, present: Set<string>): void {
-  const missing = findSchema(schemaName)!.required.filter((name) => !present.has(name));
-  if (missing.length > 0) {
-    throw new Invalid(`a ${schemaName} needs ${missing.join(", ")}`, Object.fromEntries(missing.map((m) => [`properties.${m}`, "required"])));
-  }
-}
-
-async function insertStatements(tx: Tx, services: Services, actor: Actor, entityId: string, revision: number, planned: PlannedStatement[]): Promise<void> {
-  if (planned.length === 0) return;
-  const now = services.now();
-  await tx
-    .insertInto("statements")
-    .values(
-      planned.map((s) => ({
-        id: s.id,
-        org_id: actor.orgId,
-        entity_id: entityId,
-        property: s.property,
-        value: s.sensitivity === "secret" ? null : s.value,
-        // The statement id is bound into the ciphertext: a sealed value cannot be moved to another row.
-        value_sealed: s.sensitivity === "secret" ? sealSecret(services.appKey, Buffer.from(s.value, "utf8"), `statement:${s.id}`) : null,
-        lang: s.lang,
-        script: s.script,
-        source_id: s.source,
-        confidence: s.confidence,
-        sensitivity: s.sensitivity,
-        date_earliest: s.dateEarliest,
-        date_latest: s.dateLatest,
-        author_id: actor.userId,
-        created_at: now,
-        revision,
-      })),
-    )
-    .execute();
-}
-
-function countByProperty(items: { property: string }[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const item of items) counts[item.property] = (counts[item.property] ?? 0) + 1;
-  return counts;
+/** Views of rows the actor may see, with only the statements it may read. */
+async function viewsOf(services: Services, actor: Actor, rows: readonly EntityRow[]): Promise<EntityView[]> {
+  const onList = await onAccessListOf(services.db, actor.userId, rows.filter((r) => r.restricted).map((r) => r.id));
+  const byEntity = new Map<string, StatementRow[]>();
+  for (const s of await liveStatements(services.db, rows.map((r) => r.id))) (byEntity.get(s.entity_id) ?? byEntity.set(s.entity_id, []).get(s.entity_id)!).push(s);
+  const marks = await marksOf(services.db, actor, rows);
+  return rows.map((row) => {
+    const readable = readableBy(actor, recordSubject(row, onList.has(row.id)));
+    return entityView(row, (byEntity.get(row.id) ?? []).filter(readable).map((s) => viewStatement(services, s, false)), marks);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // The use cases
 
-export async function createEntity(services: Services, origin: Origin, actor: Actor, raw: unknown): Promise<EntityView> {
+function valuesOf(statements: readonly { property: string; value: string | null }[]): Map<string, string[]> {
+  const values = new Map<string, string[]>();
+  for (const s of statements) if (s.value !== null) (values.get(s.property) ?? values.set(s.property, []).get(s.property)!).push(s.value);
+  return values;
+}
+
+/** A new record, checked and planned outside any transaction, ready to be written inside one. */
+export interface PlannedEntity {
+  id: string;
+  schema: string;
+  restricted: boolean;
+  reason: string;
+  added: PlannedStatement[];
+}
+
+/**
+ * Checks permission and input for a new record and plans its statements, writing nothing: for a
+ * service that writes the record in its own transaction together with other changes (a web
+ * capture writes its Source with the captured files), through `writeEntityCreation`.
+ */
+export async function planEntityCreation(services: Services, origin: Origin, actor: Actor, raw: unknown): Promise<PlannedEntity> {
   await requirePermission(services, origin, can(actor, "record.create", { kind: "records", orgId: actor.orgId }), actor, "record.create", { type: "entity", id: null });
   const input = parseInput(EntityCreateSchema, await inputOf(raw));
   if (!isCreatableSchema(input.schema)) {
@@ -357,31 +158,42 @@ export async function createEntity(services: Services, origin: Origin, actor: Ac
   }
   const id = randomUUID();
   // The creator of a restricted record is on its access list, or they would lose it at once.
-  const plans = await planProperties(services, actor, input.schema, input.properties, actor.role === "admin" || input.restricted === true, id);
+  const plans = await planProperties(services, actor, input.schema, input.properties, { mayWriteRestricted: actor.role === "admin" || input.restricted === true, selfId: id });
   const added = [...plans.values()].flatMap((p) => p.add);
   if ([...plans.values()].some((p) => p.keep.length > 0)) throw new Invalid("a new record has no statements to keep", { properties: "use values, not statement ids" });
   requireProperties(input.schema, new Set(added.map((s) => s.property)));
+  await checkRelationshipRules(services.db, actor, input.schema, valuesOf(added), id);
+  return { id, schema: input.schema, restricted: input.restricted ?? false, reason: input.reason ?? "created", added };
+}
+
+/** Writes a planned record, its first revision and its audit event inside the caller's transaction. */
+export async function writeEntityCreation(tx: Tx, services: Services, origin: Origin, actor: Actor, plan: PlannedEntity): Promise<void> {
+  const { id, added } = plan;
   const now = services.now();
-  const reason = input.reason ?? "created";
-  await services.db.transaction().execute(async (tx) => {
-    await tx.insertInto("entities").values({ id, org_id: actor.orgId, schema: input.schema, restricted: input.restricted ?? false, created_by: actor.userId, created_at: now, updated_at: now }).execute();
-    if (input.restricted) await tx.insertInto("entity_access").values({ entity_id: id, user_id: actor.userId, granted_by: actor.userId, granted_at: now }).execute();
-    await insertStatements(tx, services, actor, id, 1, added);
-    await refreshNameKeys(tx, id);
-    await tx.insertInto("entity_revisions").values({ entity_id: id, number: 1, kind: "create", author_id: actor.userId, reason, created_at: now, summary: JSON.stringify({ added: countByProperty(added), retracted: {} }) }).execute();
-    await recordAudit(tx, origin, { orgId: actor.orgId, actorId: actor.userId, action: "record.create", targetType: "entity", targetId: id, details: { schema: input.schema } });
-  });
-  return getEntity(services, origin, actor, id);
+  await tx.insertInto("entities").values({ id, org_id: actor.orgId, schema: plan.schema, restricted: plan.restricted, created_by: actor.userId, created_at: now, updated_at: now }).execute();
+  if (plan.restricted) await tx.insertInto("entity_access").values({ entity_id: id, user_id: actor.userId, granted_by: actor.userId, granted_at: now }).execute();
+  await insertStatements(tx, services, actor, id, 1, added);
+  await refreshNameKeys(tx, id);
+  await refreshSearchDocuments(tx, [id]);
+  await tx.insertInto("entity_revisions").values({ entity_id: id, number: 1, kind: "create", author_id: actor.userId, reason: plan.reason, created_at: now, summary: JSON.stringify({ added: countByProperty(added), retracted: {} }) }).execute();
+  await recordAudit(tx, origin, { orgId: actor.orgId, actorId: actor.userId, action: "record.create", targetType: "entity", targetId: id, details: { schema: plan.schema } });
+}
+
+export async function createEntity(services: Services, origin: Origin, actor: Actor, raw: unknown): Promise<EntityView> {
+  const plan = await planEntityCreation(services, origin, actor, raw);
+  await services.db.transaction().execute((tx) => writeEntityCreation(tx, services, origin, actor, plan));
+  return getEntity(services, origin, actor, plan.id);
 }
 
 export async function getEntity(services: Services, origin: Origin, actor: Actor, id: string, options: { revealSecrets?: boolean } = {}): Promise<EntityView> {
   await requirePermission(services, origin, can(actor, "record.view", anyRecord(actor)), actor, "record.view", { type: "entity", id: null });
   const record = await loadRecord(services, actor, id);
   if (options.revealSecrets) await requireOnRecord(services, origin, actor, "record.reveal-secret", record);
-  const rows = (await liveStatements(services.db, [record.row.id])).filter(visibleTo(actor, record.subject));
+  const rows = (await liveStatements(services.db, [record.row.id])).filter(readableBy(actor, record.subject));
   const secrets = rows.filter((r) => r.sensitivity === "secret");
-  if (options.revealSecrets && secrets.length > 0) await auditSecretReads(services.db, origin, actor, record.row.id, secrets);
-  return entityView(record.row, rows.map((r) => viewStatement(services, r, options.revealSecrets === true)));
+  // Every read of a secret value is audited and is a custody-ledger event (src/records/secret-values.ts).
+  const revealed = options.revealSecrets && secrets.length > 0 ? await revealSecretValues(services, origin, actor, record.row.id, secrets) : false;
+  return entityView(record.row, rows.map((r) => viewStatement(services, r, revealed)), await marksOf(services.db, actor, [record.row]));
 }
 
 export async function updateEntity(services: Services, origin: Origin, actor: Actor, id: string, raw: unknown): Promise<EntityView> {
@@ -392,10 +204,12 @@ export async function updateEntity(services: Services, origin: Origin, actor: Ac
   if (input.restricted !== undefined && input.restricted !== record.row.restricted && !can(actor, "record.manage-access", record.subject)) {
     throw new Forbidden("only an administrator, or an editor on its access list, may change whether a record is restricted");
   }
+  if (record.row.merged_into) throw new Conflict("the record was merged into another: edit that one, or undo the merge");
   if (record.row.archived_at) throw new Conflict("the record is archived: restore it before editing");
   const mayReadRestricted = can(actor, "record.read-restricted", record.subject);
-  const plans = await planProperties(services, actor, record.row.schema, input.properties ?? {}, mayReadRestricted, record.row.id);
   const live = await liveStatements(services.db, [record.row.id]);
+  const existing = new Set(live.filter((s) => s.value !== null).map((s) => `${s.property}\u0000${s.value}`));
+  const plans = await planProperties(services, actor, record.row.schema, input.properties ?? {}, { mayWriteRestricted: mayReadRestricted, selfId: record.row.id, existing });
   const liveById = new Map(live.map((s) => [s.id, s]));
   const errors: FieldErrors = {};
   const retract = new Set<string>();
@@ -426,10 +240,11 @@ export async function updateEntity(services: Services, origin: Origin, actor: Ac
     for (const s of current) if (!keepIds.has(s.id) && s.sensitivity !== "secret") retract.add(s.id);
   }
   if (Object.keys(errors).length > 0) throw new Invalid("some statements are not valid", errors);
-  const remaining = new Set([...live.filter((s) => !retract.has(s.id)).map((s) => s.property), ...added.map((s) => s.property)]);
-  requireProperties(record.row.schema, remaining);
+  const remainingStatements = [...live.filter((s) => !retract.has(s.id)), ...added];
+  requireProperties(record.row.schema, new Set(remainingStatements.map((s) => s.property)));
   const restrictedChange = input.restricted !== undefined && input.restricted !== record.row.restricted;
   if (added.length === 0 && retract.size === 0 && !restrictedChange) return getEntity(services, origin, actor, id);
+  await checkRelationshipRules(services.db, actor, record.row.schema, valuesOf(remainingStatements), record.row.id);
   const now = services.now();
   const retracted = live.filter((s) => retract.has(s.id));
   await services.db.transaction().execute(async (tx) => {
@@ -452,8 +267,9 @@ export async function updateEntity(services: Services, origin: Origin, actor: Ac
     }
     await insertStatements(tx, services, actor, record.row.id, revision, added);
     await refreshNameKeys(tx, record.row.id);
+    await refreshSearchDocuments(tx, [record.row.id]);
     if (restrictedChange && input.restricted) {
-      await tx.insertInto("entity_access").values({ entity_id: record.row.id, user_id: actor.userId, granted_by: actor.userId, granted_at: now }).onConflict((oc) => oc.doNothing()).execute();
+      await tx.insertInto("entity_access").values({ entity_id: record.row.id, user_id: actor.userId, granted_by: actor.userId, granted_at: now }).onConflict((oc) => oc.columns(["entity_id", "user_id"]).doUpdateSet({ direct: true })).execute();
     }
     const summary = { added: countByProperty(added), retracted: countByProperty(retracted), ...(restrictedChange ? { restricted: input.restricted } : {}) };
     await tx.insertInto("entity_revisions").values({ entity_id: record.row.id, number: revision, kind: "update", author_id: actor.userId, reason: input.reason, created_at: now, summary: JSON.stringify(summary) }).execute();
@@ -462,28 +278,57 @@ export async function updateEntity(services: Services, origin: Origin, actor: Ac
   return getEntity(services, origin, actor, id);
 }
 
+/**
+ * Archives (or restores) one record already checked, inside the caller's transaction, from the
+ * revision the caller read: a record changed meanwhile is refused, never overwritten.
+ */
+export async function archiveInTransaction(tx: Tx, origin: Origin, actor: Actor, row: EntityRow, archived: boolean, reason: string, now: Date): Promise<number | null> {
+  const moved = await tx
+    .updateTable("entities")
+    .set(archived ? { revision: sql<number>`revision + 1`, updated_at: now, archived_at: now, archived_by: actor.userId, archive_reason: reason } : { revision: sql<number>`revision + 1`, updated_at: now, archived_at: null, archived_by: null, archive_reason: null })
+    .where("id", "=", row.id)
+    .where("revision", "=", row.revision)
+    .where("merged_into", "is", null)
+    .where("archived_at", archived ? "is" : "is not", null)
+    .returning("revision")
+    .executeTakeFirst();
+  if (!moved) return null;
+  await refreshNameKeys(tx, row.id);
+  await refreshSearchDocuments(tx, [row.id]);
+  await tx.insertInto("entity_revisions").values({ entity_id: row.id, number: moved.revision, kind: archived ? "archive" : "restore", author_id: actor.userId, reason, created_at: now, summary: JSON.stringify({ added: {}, retracted: {} }) }).execute();
+  await recordAudit(tx, origin, { orgId: actor.orgId, actorId: actor.userId, action: archived ? "record.archive" : "record.restore", targetType: "entity", targetId: row.id, details: { reason } });
+  return moved.revision;
+}
+
 /** Archiving is how a record is deleted: it leaves lists, keeps everything, and can be undone. */
 export async function setArchived(services: Services, origin: Origin, actor: Actor, id: string, archived: boolean, raw: unknown): Promise<EntityView> {
   await requirePermission(services, origin, can(actor, "record.archive", anyRecord(actor)), actor, "record.archive", { type: "entity", id: null });
   const record = await loadRecord(services, actor, id);
   await requireOnRecord(services, origin, actor, "record.archive", record);
-  const { reason } = parseInput(ArchiveSchema, await inputOf(raw));
+  const input = parseInput(ArchiveSchema, await inputOf(raw));
+  if (record.row.merged_into) throw new Conflict("the record was merged into another: undo the merge to bring it back");
   if ((record.row.archived_at !== null) === archived) throw new Conflict(archived ? "the record is already archived" : "the record is not archived");
+  if (input.revision !== undefined && input.revision !== record.row.revision) {
+    throw new Conflict(`the record is at revision ${record.row.revision}, not ${input.revision}: someone changed it since you opened it; reload it and try again`);
+  }
   const now = services.now();
   await services.db.transaction().execute(async (tx) => {
-    const moved = await tx
-      .updateTable("entities")
-      .set(archived ? { revision: sql<number>`revision + 1`, updated_at: now, archived_at: now, archived_by: actor.userId, archive_reason: reason } : { revision: sql<number>`revision + 1`, updated_at: now, archived_at: null, archived_by: null, archive_reason: null })
-      .where("id", "=", record.row.id)
-      .where("revision", "=", record.row.revision)
-      .returning("revision")
-      .executeTakeFirst();
-    if (!moved) throw new Conflict("the record changed while it was being archived: try again");
-    await refreshNameKeys(tx, record.row.id);
-    await tx.insertInto("entity_revisions").values({ entity_id: record.row.id, number: moved.revision, kind: archived ? "archive" : "restore", author_id: actor.userId, reason, created_at: now, summary: JSON.stringify({ added: {}, retracted: {} }) }).execute();
-    await recordAudit(tx, origin, { orgId: actor.orgId, actorId: actor.userId, action: archived ? "record.archive" : "record.restore", targetType: "entity", targetId: record.row.id, details: { reason } });
+    const moved = await archiveInTransaction(tx, origin, actor, record.row, archived, input.reason, now);
+    if (moved === null) throw new Conflict("the record changed while it was being archived: reload it and try again");
   });
   return getEntity(services, origin, actor, id);
+}
+
+async function revisionsOf(db: Tx, entityId: string): Promise<RevisionView[]> {
+  const rows = await db
+    .selectFrom("entity_revisions as r")
+    .leftJoin("users as u", "u.id", "r.author_id")
+    .selectAll("r")
+    .select("u.name as author_name")
+    .where("r.entity_id", "=", entityId)
+    .orderBy("r.number", "desc")
+    .execute();
+  return rows.map((r) => ({ number: r.number, kind: r.kind, author: r.author_id, authorName: r.author_name, reason: r.reason, createdAt: r.created_at, summary: r.summary }));
 }
 
 export async function entityHistory(services: Services, origin: Origin, actor: Actor, id: string, query: unknown = {}): Promise<HistoryView> {
@@ -493,7 +338,7 @@ export async function entityHistory(services: Services, origin: Origin, actor: A
   const to = Math.min(range.to ?? record.row.revision, record.row.revision);
   const from = range.from ?? Math.max(to - 1, 0);
   if (from >= to) throw new Invalid("compare an earlier revision with a later one", { from: `must be below ${to}` });
-  const revisions = await services.db.selectFrom("entity_revisions").selectAll().where("entity_id", "=", record.row.id).orderBy("number", "desc").execute();
+  const revisions = await revisionsOf(services.db, record.row.id);
   // A statement belongs to revision r when it was added at or before r and not retracted by r.
   const rows = await services.db
     .selectFrom("statements")
@@ -503,17 +348,58 @@ export async function entityHistory(services: Services, origin: Origin, actor: A
     .orderBy("property")
     .orderBy("seq")
     .execute();
-  const visible = rows.filter(visibleTo(actor, record.subject));
-  const alive = (s: StatementRow, r: number) => s.revision <= r && (s.retracted_revision === null || s.retracted_revision > r);
+  const visible = rows.filter(readableBy(actor, record.subject));
   return {
-    revisions: revisions.map((r) => ({ number: r.number, kind: r.kind, author: r.author_id, reason: r.reason, createdAt: r.created_at, summary: r.summary })),
+    revisions,
     diff: {
       from,
       to,
-      added: visible.filter((s) => alive(s, to) && !alive(s, from)).map((s) => viewStatement(services, s, false)),
-      removed: visible.filter((s) => alive(s, from) && !alive(s, to)).map((s) => viewStatement(services, s, false)),
+      added: visible.filter((s) => aliveAt(s, to) && !aliveAt(s, from)).map((s) => viewStatement(services, s, false)),
+      removed: visible.filter((s) => aliveAt(s, from) && !aliveAt(s, to)).map((s) => viewStatement(services, s, false)),
     },
   };
+}
+
+function aliveAt(s: Pick<StatementRow, "revision" | "retracted_revision">, r: number): boolean {
+  return s.revision <= r && (s.retracted_revision === null || s.retracted_revision > r);
+}
+
+/**
+ * A record as it stood at a past revision: the statements it had then (those the reader may read
+ * now), and whether it was archived or restricted then, rebuilt from the revisions. Tags and the
+ * assignee are today's: they are not part of revisions.
+ */
+export async function getEntityAt(services: Services, origin: Origin, actor: Actor, id: string, revision: number): Promise<EntityView & { revisionKind: RevisionKind }> {
+  await requirePermission(services, origin, can(actor, "record.view", anyRecord(actor)), actor, "record.view", { type: "entity", id: null });
+  const record = await loadRecord(services, actor, id);
+  if (!Number.isInteger(revision) || revision < 1 || revision > record.row.revision) {
+    throw new Invalid(`the record has revisions 1 to ${record.row.revision}`, { revision: `must be between 1 and ${record.row.revision}` });
+  }
+  const rows = await services.db
+    .selectFrom("statements")
+    .selectAll()
+    .where("entity_id", "=", record.row.id)
+    .where("revision", "<=", revision)
+    .where((eb) => eb.or([eb("retracted_revision", "is", null), eb("retracted_revision", ">", revision)]))
+    .orderBy("property")
+    .orderBy("seq")
+    .execute();
+  const revisions = (await revisionsOf(services.db, record.row.id)).reverse();
+  const then = revisions.filter((r) => r.number <= revision);
+  const at = then[then.length - 1]!;
+  let archived: { at: Date; reason: string } | null = null;
+  for (const r of then) {
+    if (r.kind === "archive" || (r.kind === "merge" && typeof r.summary.mergedInto === "string")) archived = { at: r.createdAt, reason: r.reason };
+    if (r.kind === "restore" || (r.kind === "unmerge" && typeof r.summary.mergedInto === "string")) archived = null;
+  }
+  // Whether it was restricted: the last change at or before the revision, or else the opposite of the first one after it.
+  const changes = revisions.filter((r) => typeof r.summary.restricted === "boolean");
+  const before = changes.filter((r) => r.number <= revision).pop();
+  const after = changes.find((r) => r.number > revision);
+  const restricted = before ? (before.summary.restricted as boolean) : after ? !(after.summary.restricted as boolean) : record.row.restricted;
+  const statements = rows.filter(readableBy(actor, record.subject)).map((s) => viewStatement(services, s, false));
+  const view = entityView({ ...record.row, restricted, revision, updated_at: at.createdAt, archived_at: archived?.at ?? null, archive_reason: archived?.reason ?? null }, statements, await marksOf(services.db, actor, [record.row]));
+  return { ...view, revisionKind: at.kind };
 }
 
 function encodeCursor(row: { created_at: Date; id: string }): string {
@@ -531,27 +417,42 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   throw new Invalid("the cursor is not one this server gave", { cursor: "not a valid cursor" });
 }
 
-/** The records of the actor's organisation it may know of: a restricted record not on its list is left out of the query itself. */
-function visibleRecords(db: Tx, actor: Actor) {
-  const query = db.selectFrom("entities as e").selectAll("e").where("e.org_id", "=", actor.orgId);
-  if (actor.role === "admin") return query;
-  return query.where((eb) => eb.or([eb("e.restricted", "=", false), eb.exists(eb.selectFrom("entity_access as a").select("a.user_id").whereRef("a.entity_id", "=", "e.id").where("a.user_id", "=", actor.userId))]));
-}
-
 /** Views of the records among `ids` the actor may list and see (live ones only), with only the statements it may read; for other services that found the ids themselves (the names index). */
 export async function viewEntities(services: Services, actor: Actor, ids: readonly string[]): Promise<EntityView[]> {
   if (ids.length === 0 || !can(actor, "record.list", { kind: "records", orgId: actor.orgId })) return [];
   const rows = await visibleRecords(services.db, actor).where("e.id", "in", [...ids]).where("e.archived_at", "is", null).execute();
-  const restrictedIds = rows.filter((r) => r.restricted).map((r) => r.id);
-  const onList = new Set(
-    restrictedIds.length === 0 ? [] : (await services.db.selectFrom("entity_access").select("entity_id").where("entity_id", "in", restrictedIds).where("user_id", "=", actor.userId).execute()).map((r) => r.entity_id),
-  );
-  const byEntity = new Map<string, StatementRow[]>();
-  for (const s of await liveStatements(services.db, rows.map((r) => r.id))) (byEntity.get(s.entity_id) ?? byEntity.set(s.entity_id, []).get(s.entity_id)!).push(s);
-  return rows.map((row) => {
-    const visible = visibleTo(actor, recordSubject(actor, row, onList.has(row.id)));
-    return entityView(row, (byEntity.get(row.id) ?? []).filter(visible).map((s) => viewStatement(services, s, false)));
-  });
+  return viewsOf(services, actor, rows);
+}
+
+/** The filter of a records list, as the list API, the pages and bulk actions take it. */
+export type EntityFilter = ReturnType<typeof EntityListSchema.parse>;
+
+/**
+ * Applies a list filter (schema, archived, tag, assignee) to a query over `entities as e`. `after`,
+ * when the query walks records by id from a cursor (bulk batches), is repeated inside the tag and
+ * assignee subqueries so that the planner starts them at the cursor too, not at the first id.
+ */
+export function applyEntityFilter<Q extends ReturnType<typeof visibleRecords>>(query: Q, actor: Actor, filter: Omit<EntityFilter, "cursor" | "limit">, options: { after?: string } = {}): Q {
+  let q = query;
+  if (filter.schema !== undefined) {
+    if (!findSchema(filter.schema)) throw new Invalid(`"${filter.schema.slice(0, 64)}" is not a schema`, { schema: "unknown schema" });
+    q = q.where("e.schema", "in", schemaAndDescendants(filter.schema)) as Q;
+  }
+  if (filter.archived === "exclude") q = q.where("e.archived_at", "is", null) as Q;
+  if (filter.archived === "only") q = q.where("e.archived_at", "is not", null) as Q;
+  if (filter.tag !== undefined) {
+    const tag = filter.tag;
+    q = q.where((eb) =>
+      eb.exists(eb.selectFrom("entity_tags as t").select("t.id").whereRef("t.entity_id", "=", "e.id").where("t.tag", "=", tag).where("t.removed_at", "is", null).$if(options.after !== undefined, (t) => t.where("t.entity_id", ">", options.after!))),
+    ) as Q;
+  }
+  if (filter.assignee !== undefined) {
+    const assignee = filter.assignee === "me" ? actor.userId : filter.assignee;
+    q = q.where((eb) =>
+      eb.exists(eb.selectFrom("entity_assignments as x").select("x.id").whereRef("x.entity_id", "=", "e.id").where("x.user_id", "=", assignee).where("x.ended_at", "is", null).$if(options.after !== undefined, (x) => x.where("x.entity_id", ">", options.after!))),
+    ) as Q;
+  }
+  return q;
 }
 
 /**
@@ -561,39 +462,17 @@ export async function viewEntities(services: Services, actor: Actor, ids: readon
 export async function listEntities(services: Services, origin: Origin, actor: Actor, raw: unknown): Promise<EntityPage> {
   await requirePermission(services, origin, can(actor, "record.list", { kind: "records", orgId: actor.orgId }), actor, "record.list", { type: "entity", id: null });
   const filter = parseInput(EntityListSchema, raw);
-  if (filter.schema !== undefined && !findSchema(filter.schema)) throw new Invalid(`"${filter.schema.slice(0, 64)}" is not a schema`, { schema: "unknown schema" });
-  let query = visibleRecords(services.db, actor);
-  if (filter.schema) query = query.where("e.schema", "in", schemaAndDescendants(filter.schema));
-  if (filter.archived === "exclude") query = query.where("e.archived_at", "is", null);
-  if (filter.archived === "only") query = query.where("e.archived_at", "is not", null);
+  let query = applyEntityFilter(visibleRecords(services.db, actor), actor, filter);
   if (filter.cursor) {
     const after = decodeCursor(filter.cursor);
     query = query.where((eb) => eb(eb.refTuple("e.created_at", "e.id"), "<", eb.tuple(after.createdAt, after.id)));
   }
   const rows = await query.orderBy("e.created_at", "desc").orderBy("e.id", "desc").limit(filter.limit + 1).execute();
   const page = rows.slice(0, filter.limit);
-  const restrictedIds = page.filter((r) => r.restricted).map((r) => r.id);
-  const onList = new Set(
-    restrictedIds.length === 0 ? [] : (await services.db.selectFrom("entity_access").select("entity_id").where("entity_id", "in", restrictedIds).where("user_id", "=", actor.userId).execute()).map((r) => r.entity_id),
-  );
-  const statements = await liveStatements(services.db, page.map((r) => r.id));
   return {
-    entities: page.map((row) => {
-      const visible = visibleTo(actor, recordSubject(actor, row, onList.has(row.id)));
-      return entityView(row, statements.filter((s) => s.entity_id === row.id && visible(s)).map((s) => viewStatement(services, s, false)));
-    }),
+    entities: await viewsOf(services, actor, page),
     nextCursor: rows.length > filter.limit ? encodeCursor(page[page.length - 1]!) : null,
   };
 }
 
-/** Puts a member of the organisation on a restricted record's access list. */
-export async function grantAccess(services: Services, origin: Origin, actor: Actor, id: string, userId: string): Promise<void> {
-  const record = await loadRecord(services, actor, id);
-  await requirePermission(services, origin, can(actor, "record.manage-access", record.subject), actor, "record.manage-access", { type: "entity", id: record.row.id });
-  const member = await services.db.selectFrom("memberships").select("user_id").where("org_id", "=", actor.orgId).where("user_id", "=", userId).executeTakeFirst();
-  if (!member) throw new NotFound("no such user in your organisation");
-  await services.db.transaction().execute(async (tx) => {
-    await tx.insertInto("entity_access").values({ entity_id: record.row.id, user_id: userId, granted_by: actor.userId, granted_at: services.now() }).onConflict((oc) => oc.doNothing()).execute();
-    await recordAudit(tx, origin, { orgId: actor.orgId, actorId: actor.userId, action: "record.access.grant", targetType: "entity", targetId: record.row.id, details: { user: userId } });
-  });
-}
+

@@ -25,7 +25,7 @@ const PropertiesSchema = z
   .record(z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/, "not a property name"), z.array(StatementInputSchema).max(200, "at most 200 values"))
   .refine((p) => Object.keys(p).length <= 200, "at most 200 properties");
 
-const ReasonSchema = z.string().trim().min(1, "say why").max(2000, "at most 2000 characters");
+export const ReasonSchema = z.string().trim().min(1, "say why").max(2000, "at most 2000 characters");
 
 export const EntityCreateSchema = z.strictObject({
   schema: z.string().max(64),
@@ -47,13 +47,27 @@ export const EntityUpdateSchema = z.strictObject({
 });
 export type EntityUpdate = z.infer<typeof EntityUpdateSchema>;
 
-export const ArchiveSchema = z.strictObject({ reason: ReasonSchema });
+export const ArchiveSchema = z.strictObject({
+  reason: ReasonSchema,
+  /** The revision the caller saw: when given, a record changed since is refused (409). */
+  revision: z.number().int().min(1).optional(),
+});
+
+/** A tag: a short label of letters, digits, spaces, hyphens and underscores, in any script; compared case-insensitively. */
+export const TagSchema = z
+  .string()
+  .max(200, "at most 64 characters")
+  .transform((v) => v.normalize("NFC").trim().replace(/\s+/g, " ").toLowerCase())
+  .pipe(z.string().min(1, "is empty").max(64, "at most 64 characters").regex(/^[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N} _-]*$/u, "letters, digits, spaces, hyphens and underscores only"));
 
 const CursorSchema = z.string().max(200);
 
 export const EntityListSchema = z.strictObject({
   schema: z.string().max(64).optional(),
   archived: z.enum(["exclude", "include", "only"]).default("exclude"),
+  tag: TagSchema.optional(),
+  /** "me", or a user's id. */
+  assignee: z.union([z.literal("me"), z.uuid()]).optional(),
   cursor: CursorSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

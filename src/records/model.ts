@@ -1,6 +1,6 @@
 import { defaultModel, Model, type IModelDatum, type ISchemaDatum, type Property, type Schema } from "@alephdata/followthemoney";
 import { cleanText, hasLoneSurrogate, parseEdtf, type EdtfDate } from "../core/index.ts";
-import { VIGIL_REVERSE_PROPERTIES, VIGIL_SCHEMATA } from "./vigil-schemata.ts";
+import { VIGIL_ADDED_PROPERTIES, VIGIL_SCHEMATA } from "./vigil-schemata.ts";
 
 /**
  * One data model: FollowTheMoney's own (the schema data shipped in @alephdata/followthemoney, so we
@@ -10,7 +10,7 @@ import { VIGIL_REVERSE_PROPERTIES, VIGIL_SCHEMATA } from "./vigil-schemata.ts";
 function buildModel(): Model {
   const base = defaultModel as IModelDatum;
   const schemata: Record<string, ISchemaDatum> = { ...base.schemata };
-  for (const [name, additions] of Object.entries(VIGIL_REVERSE_PROPERTIES)) {
+  for (const [name, additions] of Object.entries(VIGIL_ADDED_PROPERTIES)) {
     const target = schemata[name]!;
     schemata[name] = { ...target, properties: { ...target.properties, ...Object.fromEntries(additions.map((p) => [p.name, p])) } };
   }
@@ -39,8 +39,14 @@ export function schemaAndDescendants(name: string): string[] {
   return model.getSchemata().filter((s) => s.isA(name)).map((s) => s.name);
 }
 
+// FtM's getProperties() merges the ancestors' properties into a new Map at every call: an import
+// checking a million values would spend most of its time there.
+const propertiesOfSchema = new WeakMap<Schema, Map<string, Property>>();
+
 export function findProperty(schema: Schema, name: string): Property | undefined {
-  return schema.getProperties().get(name);
+  let properties = propertiesOfSchema.get(schema);
+  if (!properties) propertiesOfSchema.set(schema, (properties = schema.getProperties()));
+  return properties.get(name);
 }
 
 export type CheckedValue = { ok: true; value: string; date: EdtfDate | null } | { ok: false; error: string };

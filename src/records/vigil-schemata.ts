@@ -58,8 +58,15 @@ export const VIGIL_SCHEMATA: Record<string, ISchemaDatum> = {
   }),
 };
 
-/** The reverse ends of our entity properties, added to the FtM schemata they point at. */
-export const VIGIL_REVERSE_PROPERTIES: Record<string, IPropertyDatum[]> = {
-  Address: [property("Address", "incidents", "Incidents", "entity", { range: "Incident", reverse: "place", stub: true })],
+/**
+ * Properties Vigil adds to FtM schemata: the reverse ends of our entity properties (stubs, never
+ * stored), and Address.placeType (a detention facility, a village…), which FtM has no property for.
+ * An FtM export leaves placeType out or maps it; it is the one stored property FtM does not know.
+ */
+export const VIGIL_ADDED_PROPERTIES: Record<string, IPropertyDatum[]> = {
+  Address: [
+    property("Address", "incidents", "Incidents", "entity", { range: "Incident", reverse: "place", stub: true }),
+    property("Address", "placeType", "Place type", "string", { maxLength: 64, description: "A term of the place-types vocabulary." }),
+  ],
   LegalEntity: [property("LegalEntity", "incidentInvolvements", "Involved in incidents", "entity", { range: "Involvement", reverse: "participant", stub: true })],
 };

@@ -11,6 +11,11 @@ export const INDEXED_PROPERTIES: readonly string[] = [...NAME_PROPERTIES, ...NAM
 
 const IDENTIFIERS = ["idNumber", "passportNumber", "taxNumber", "registrationNumber", "innCode", "ogrnCode", "leiCode", "swiftBic", "imoNumber", "wikidataId"];
 
+const NATIONALITIES = ["nationality", "citizenship", "country", "jurisdiction"];
+
+/** Every property entityNames reads: what the index prepares, and what makes a record guarded when restricted. */
+export const MATCH_PROPERTIES: readonly string[] = [...INDEXED_PROPERTIES, "birthDate", ...NATIONALITIES, "gender", ...IDENTIFIERS];
+
 /** The schemata the engine scores; the others (Incident, Source…) are never candidates. */
 export const MATCHABLE_SCHEMATA: readonly EntitySchema[] = ["Person", "Company", "Organization", "LegalEntity", "PublicBody", "Vessel", "Airplane"];
 
@@ -48,7 +53,7 @@ export function entityNames(schema: EntitySchema, properties: Readonly<Record<st
     schema,
     names: namesOf(properties),
     birthDate: [...(properties.birthDate ?? [])],
-    nationality: [...(properties.nationality ?? []), ...(properties.citizenship ?? []), ...(properties.country ?? []), ...(properties.jurisdiction ?? [])],
+    nationality: NATIONALITIES.flatMap((p) => properties[p] ?? []),
     gender: [...(properties.gender ?? [])],
     identifiers: IDENTIFIERS.flatMap((p) => properties[p] ?? []),
   };

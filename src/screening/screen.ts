@@ -25,6 +25,8 @@ export interface ScreenedRow {
   name: string;
   schema: EntitySchema;
   matches: ScoredRecord[];
+  /** The name is so common that only part of its block was read: refine the row (a birth date). */
+  truncated: boolean;
 }
 
 export interface ScreeningReport {
@@ -76,21 +78,36 @@ export async function screenCsv(services: Services, origin: Origin, actor: Actor
     accepted.push({ line: record.line, name: properties.name![0]!, query });
   }
   const report: ScreeningReport = { rows: [], rejected, threshold };
-  for (let i = 0; i < accepted.length; i += BATCH) {
-    const batch = accepted.slice(i, i + BATCH);
+  const batches: (typeof accepted)[] = [];
+  for (let i = 0; i < accepted.length; i += BATCH) batches.push(accepted.slice(i, i + BATCH));
+  const screen = async (batch: typeof accepted) => {
     const matches = await matchPrepared(services, actor, options.list ?? DEFAULT_LIST, batch.map((b) => b.query), { threshold, limit: options.top ?? 3 });
-    batch.forEach((b, j) => report.rows.push({ line: b.line, name: b.name, schema: b.query.prepared.entity.schema, matches: matches[j]!.results }));
-  }
+    return batch.map((b, j) => ({ line: b.line, name: b.name, schema: b.query.prepared.entity.schema, matches: matches[j]!.results, truncated: matches[j]!.truncated }));
+  };
+  // Two batches in flight: while one is scored on this thread, the database reads the next.
+  let next = 0;
+  const results: ScreenedRow[][] = [];
+  const worker = async () => {
+    while (next < batches.length) {
+      const i = next++;
+      results[i] = await screen(batches[i]!);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  for (const rows of results) report.rows.push(...rows);
   return report;
 }
+
+const TRUNCATED_NOTE = "a very common name: only part of the records bearing it were compared; a birth date narrows the comparison";
 
 /** The report as CSV: one line per match (or one with no match), then one per rejected row. */
 export function reportCsv(report: ScreeningReport): string {
   const lines: (string | number)[][] = [["line", "name", "schema", "status", "match_id", "match_caption", "match_schema", "score", "match", "explanation"]];
   for (const row of report.rows) {
-    if (row.matches.length === 0) lines.push([row.line, row.name, row.schema, "no candidate", "", "", "", "", "", ""]);
+    if (row.matches.length === 0) lines.push([row.line, row.name, row.schema, "no candidate", "", "", "", "", "", row.truncated ? TRUNCATED_NOTE : ""]);
     for (const m of row.matches) {
-      lines.push([row.line, row.name, row.schema, m.result.match ? "match" : "candidate", m.entity.id, m.caption, m.entity.schema, m.result.score.toFixed(3), String(m.result.match), m.result.explanation.join("; ")]);
+      const explanation = [...m.result.explanation, ...(row.truncated ? [TRUNCATED_NOTE] : [])].join("; ");
+      lines.push([row.line, row.name, row.schema, m.result.match ? "match" : "candidate", m.id, m.caption, m.schema, m.result.score.toFixed(3), String(m.result.match), explanation]);
     }
   }
   for (const r of report.rejected) lines.push([r.line, "", "", "rejected", "", "", "", "", "", r.reason]);

@@ -11,7 +11,7 @@ import {
   type ParsedHeader,
   type Stanza,
 } from "./header.ts";
-import { asBuffer, exactPieces, writerFor, type ByteSink, type ByteSource, type Writer } from "./io.ts";
+import { asBuffer, exactPieces, RingWriter, writerFor, type ByteSink, type ByteSource, type Writer } from "./io.ts";
 import {
   CHUNK_SIZE,
   ChunkOpener,
@@ -38,9 +38,9 @@ export interface StreamResult {
 
 export interface StreamOptions {
   /**
-   * Hash one side (plaintext when encrypting, ciphertext when decrypting) on a pooled worker
-   * thread while this thread runs ChaCha20-Poly1305 and the other hash. Default true for
-   * streams; the in-memory helpers always hash inline, where a worker's round trip costs more.
+   * Hash on pooled worker threads while this thread runs ChaCha20-Poly1305: both hashes when
+   * encrypting, the ciphertext's when decrypting. Default true for streams; the in-memory helpers
+   * always hash inline, where a worker's round trip costs more than the hashing.
    */
   parallel?: boolean;
 }
@@ -93,7 +93,10 @@ async function feed(hash: Sha256Stream, data: Buffer, more?: Buffer): Promise<vo
 
 /**
  * Encrypts `source` to `recipients` as an age v1 file written to `sink`, hashing plaintext and
- * ciphertext in the same pass. Memory stays at a few 64 KiB chunks plus the hashing rings.
+ * ciphertext in the same pass. Each plaintext byte is copied once, into the plaintext hash's ring,
+ * and both hashed and encrypted from there; with `parallel`, each hash runs on its own worker
+ * while this thread encrypts, so the three passes (two SHA-256, one ChaCha20-Poly1305) use both
+ * cores. Memory stays at the two 4 MiB rings and a few 64 KiB chunks.
  */
 export async function encryptStream(
   recipients: Recipient[],
@@ -106,41 +109,69 @@ export async function encryptStream(
   // C2SP age "Payload": a fresh 16-byte nonce per file, and the payload key derived from it.
   const nonce = randomBytes(PAYLOAD_NONCE_SIZE);
   const sealer = new ChunkSealer(payloadKey(fileKey, nonce));
-  // One hashing worker per stream, for the plaintext; the ciphertext is hashed here beside the
-  // cipher. Measured on 2 cores (bench/vault-age.ts, 256 MiB in memory): one thread 458–509 MB/s,
-  // one worker 570, a second worker for the ciphertext hash 578. The second worker costs another
-  // V8 isolate (~15 MiB) for 1%, so we keep one.
   const parallel = options.parallel ?? true;
-  const plainHash = createSha256(parallel);
-  const cipherHash = createSha256(false);
-  const out = writerFor(sink);
-  let plaintextSize = 0;
+  // Two chunk slots at least: the held chunk and the one being filled (see below).
+  const plainHash = createSha256(parallel, 2 * CHUNK_SIZE);
+  const cipherHash = createSha256(parallel);
+  const ring = plainHash.bytes;
+  // A file (any Writable) is written from the ciphertext hash's shared ring, where the
+  // ciphertext already is; a callback sink may keep what it is given, so it gets the chunks.
+  const fromRing = parallel && typeof sink !== "function" ? new RingWriter(cipherHash, sink) : null;
+  const out = fromRing ? null : writerFor(sink);
   let ciphertextSize = header.length + nonce.length;
+  const emit = async (a: Buffer, b: Buffer): Promise<void> => {
+    await feed(cipherHash, a, b);
+    if (fromRing) return fromRing.pump();
+    await write(out!, a);
+    await write(out!, b);
+  };
+  const seal = async (chunk: Buffer, last: boolean): Promise<void> => {
+    const [ct, tag] = sealer.seal(chunk, last);
+    ciphertextSize += ct.length + tag.length;
+    await emit(ct, tag);
+  };
+  // Plaintext chunk k fills ring slot k mod (ring / 64 KiB). A full chunk is published to the
+  // hash at once but sealed only when the next chunk fills, because STREAM marks the final
+  // chunk. Starting a slot waits for room, i.e. until the hash has read the chunk that used it
+  // before; that chunk was sealed earlier still, as at least two slots exist.
+  let fill = 0;
+  let held: Buffer | null = null;
   try {
-    await feed(cipherHash, header, nonce);
-    await write(out, header);
-    await write(out, nonce);
-    for await (const [chunk, last] of exactPieces(source, CHUNK_SIZE)) {
-      plaintextSize += chunk.length;
-      const waitPlain = plainHash.update(chunk);
-      if (waitPlain) await waitPlain;
-      const [ct, tag] = sealer.seal(chunk, last);
-      ciphertextSize += ct.length + tag.length;
-      const waitCipher = cipherHash.update(ct, tag);
-      if (waitCipher) await waitCipher;
-      const w1 = out.write(ct);
-      if (w1) await w1;
-      const w2 = out.write(tag);
-      if (w2) await w2;
+    await emit(header, nonce);
+    for await (const input of source) {
+      const data = asBuffer(input);
+      for (let from = 0; from < data.length; ) {
+        if (fill === 0 && plainHash.room() < CHUNK_SIZE) await plainHash.waitForRoom(CHUNK_SIZE);
+        const slot = plainHash.position % ring.length;
+        const n = Math.min(CHUNK_SIZE - fill, data.length - from);
+        data.copy(ring, slot + fill, from, from + n);
+        fill += n;
+        from += n;
+        if (fill === CHUNK_SIZE) {
+          if (held) await seal(held, false);
+          plainHash.publish(CHUNK_SIZE);
+          held = ring.subarray(slot, slot + CHUNK_SIZE);
+          fill = 0;
+        }
+      }
     }
-    await out.end();
+    if (fill > 0) {
+      if (held) await seal(held, false);
+      const slot = plainHash.position % ring.length;
+      plainHash.publish(fill);
+      await seal(ring.subarray(slot, slot + fill), true);
+    } else {
+      // C2SP age "Payload": empty input is one empty final chunk; otherwise the last full chunk is final.
+      await seal(held ?? Buffer.alloc(0), true);
+    }
+    await (fromRing ?? out!).end();
   } catch (err) {
     // Collect the digests anyway, so pooled hashing workers go back to the pool.
     await Promise.allSettled([plainHash.digest(), cipherHash.digest()]);
     throw err;
   }
   const digests = await Promise.all([plainHash.digest(), cipherHash.digest()]);
-  return { plaintextSha256: hexOf(digests[0]), ciphertextSha256: hexOf(digests[1]), plaintextSize, ciphertextSize };
+  return { plaintextSha256: hexOf(digests[0]), ciphertextSha256: hexOf(digests[1]), plaintextSize: plainHash.position, ciphertextSize };
 }
 
 async function write(out: Writer, chunk: Buffer): Promise<void> {

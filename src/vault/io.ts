@@ -64,6 +64,67 @@ export function writerFor(sink: ByteSink): Writer {
   };
 }
 
+/** The part of a hash ring a file writer needs: its memory, how far it is filled, and a hold on it. */
+interface SharedRing {
+  readonly bytes: Buffer;
+  readonly position: number;
+  hold(released: () => number, whenReleased: () => Promise<void>): void;
+}
+
+/**
+ * Writes what a hash ring holds to a Writable straight from the ring's shared memory, in batches
+ * of up to 1 MiB, so the ciphertext copied into the ring for hashing is not copied again, nor kept
+ * as one Buffer per chunk until the disk takes it. The ring keeps each batch until its write
+ * completes; that is also the backpressure (at most the ring's size in flight).
+ */
+export class RingWriter {
+  private start: number;
+  private done: number;
+  private failure: Error | null = null;
+  private waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+
+  constructor(
+    private readonly ring: SharedRing,
+    private readonly sink: Writable,
+  ) {
+    this.start = this.done = ring.position;
+    ring.hold(
+      () => this.done,
+      () => (this.failure ? Promise.reject(this.failure) : new Promise((resolve, reject) => this.waiters.push({ resolve, reject }))),
+    );
+    sink.on("error", (error: Error) => this.fail(error));
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const w of this.waiters.splice(0)) w.reject(this.failure);
+  }
+
+  /** Hands every full batch published so far to the sink; with `all`, the rest too. */
+  pump(all = false): void {
+    if (this.failure) throw this.failure;
+    const size = this.ring.bytes.length;
+    while (this.ring.position - this.start >= BATCH_BYTES || (all && this.ring.position > this.start)) {
+      const at = this.start % size;
+      const end = this.start + Math.min(this.ring.position - this.start, size - at, BATCH_BYTES);
+      this.sink.write(this.ring.bytes.subarray(at, at + (end - this.start)), (error) => {
+        if (error) return this.fail(error);
+        this.done = end;
+        for (const w of this.waiters.splice(0)) w.resolve();
+      });
+      this.start = end;
+    }
+  }
+
+  async end(): Promise<void> {
+    this.pump(true);
+    const finished = once(this.sink, "finish");
+    this.sink.end();
+    await finished;
+    if (this.failure) throw this.failure;
+  }
+}
+
 /**
  * Re-cuts a byte stream into pieces of exactly `size` bytes, each tagged with whether it is the
  * last piece; the last is shorter (possibly empty, for empty input) or exactly `size`. A full

@@ -17,12 +17,20 @@ import { adminPages } from "./routes/admin-pages.tsx";
 import { api } from "./routes/api.ts";
 import { authPages } from "./routes/auth-pages.tsx";
 import { dashboardPages } from "./routes/dashboard.tsx";
-import { evidenceRoutes, UPLOAD_PATHS } from "./routes/evidence.tsx";
+import { evidenceRoutes, isUploadPath } from "./routes/evidence.tsx";
+import { evidencePanelRoutes } from "./routes/evidence-panel.tsx";
+import { captureRoutes } from "./routes/captures.tsx";
 import { vaultPages } from "./routes/vault.tsx";
 import { entityRoutes } from "./routes/entities.ts";
+import { vocabularyRoutes } from "./routes/vocabularies.tsx";
+import { recordPages } from "./routes/records.tsx";
 import { ledgerRoutes } from "./routes/ledger.ts";
 import { matchRoutes } from "./routes/match.ts";
 import { screeningPages } from "./routes/screening.tsx";
+import { searchRoutes } from "./routes/search.tsx";
+import { mapRoutes } from "./routes/map.tsx";
+import { importRoutes, IMPORT_UPLOAD_PATHS } from "./routes/imports.tsx";
+import { exportRoutes } from "./routes/exports.tsx";
 import { staticAssets } from "./static.ts";
 
 function isApi(c: Context<AppEnv>): boolean {
@@ -58,7 +66,9 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.use("*", async (c, next) => {
     // Refuse a declared oversized body before anything reads it; bodies without a length are counted as read.
     // Evidence uploads stream to disk under their own limit (VIGIL_MAX_UPLOAD_BYTES).
-    const upload = c.req.method === "POST" && UPLOAD_PATHS.has(new URL(c.req.url).pathname);
+    // Imports stream to disk under VIGIL_MAX_IMPORT_BYTES.
+    const path = new URL(c.req.url).pathname;
+    const upload = c.req.method === "POST" && (isUploadPath(path) || IMPORT_UPLOAD_PATHS.has(path));
     if (!upload && Number(c.req.header("content-length") ?? "0") > services.config.maxBodyBytes) {
       throw new HTTPException(413, { message: `the request body is larger than ${services.config.maxBodyBytes} bytes` });
     }
@@ -87,11 +97,19 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route("/", staticAssets);
   app.route("/", api);
   app.route("/", entityRoutes);
+  app.route("/", vocabularyRoutes);
+  app.route("/", recordPages);
   app.route("/", matchRoutes);
   app.route("/", screeningPages);
+  app.route("/", searchRoutes);
+  app.route("/", mapRoutes);
+  app.route("/", importRoutes);
+  app.route("/", exportRoutes);
   app.route("/", ledgerRoutes);
   app.route("/", authPages);
   app.route("/", dashboardPages);
+  app.route("/", evidencePanelRoutes);
+  app.route("/", captureRoutes);
   app.route("/", evidenceRoutes);
   app.route("/", vaultPages);
   app.route("/", adminPages);

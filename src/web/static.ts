@@ -8,6 +8,11 @@ const ASSETS: Record<string, string> = {
   "vigil.css": "text/css; charset=utf-8",
   "vigil.js": "text/javascript; charset=utf-8",
   "favicon.svg": "image/svg+xml",
+  // The map page's scripts (ES modules: the worker imports the core as the page does) and styles.
+  "map.js": "text/javascript; charset=utf-8",
+  "map.core.js": "text/javascript; charset=utf-8",
+  "map.worker.js": "text/javascript; charset=utf-8",
+  "map.css": "text/css; charset=utf-8",
 };
 
 // Read once at start: a handful of small files, served from memory, nothing from another host.

@@ -462,4 +462,35 @@ describe("on a PostgreSQL server (TEST_DATABASE_URL)", { skip: process.env.TEST_
       await exited;
     }
   });
+
+  test("vigil unseal and vigil seal reach the running server through its control socket", async () => {
+    const refused = await vigil(["unseal", "--org", "archive"], { dataDir, env, input: "no server to unseal\n" });
+    assertExit(refused, 1);
+    assert.match(refused.stderr, /no Vigil server is running/);
+    const port = await freePort();
+    const { server, stderr } = await serve({ dataDir, port, env });
+    try {
+      assert.equal(existsSync(join(dataDir, "vigil.sock")), true, "the server listens on its control socket on PostgreSQL too");
+      assertExit(await vigil(["keys", "init", "--org", "archive", "--passphrase"], { dataDir, env, input: "archive vault passphrase\n" }), 0);
+      const tokenRun = await vigil(["token", "create", "--user", "chen@example.org", "--name", "vault", "--scopes", "read,write", "--days", "1"], { dataDir, env });
+      assertExit(tokenRun, 0);
+      const authorization = `Bearer ${lines(tokenRun.stdout)[0]}`;
+      const uploaded = await fetch(`http://127.0.0.1:${port}/api/v1/evidence`, { method: "POST", headers: { authorization, "x-filename": "note.txt", "content-type": "text/plain" }, body: "a statement" });
+      assert.equal(uploaded.status, 201);
+      const metadata = `http://127.0.0.1:${port}/api/v1/evidence/${((await uploaded.json()) as { id: string }).id}/metadata`;
+      assert.equal((await fetch(metadata, { headers: { authorization } })).status, 503, "sealed at start");
+
+      const wrong = await vigil(["unseal", "--org", "archive"], { dataDir, env, input: "not the passphrase\n" });
+      assertExit(wrong, 1);
+      assertExit(await vigil(["unseal", "--org", "archive"], { dataDir, env, input: "archive vault passphrase\n" }), 0);
+      assert.equal((await fetch(metadata, { headers: { authorization } })).status, 200, "the running server holds the unsealed key");
+      assertExit(await vigil(["seal", "--org", "archive"], { dataDir, env }), 0);
+      assert.equal((await fetch(metadata, { headers: { authorization } })).status, 503, "and forgets it when sealed");
+    } finally {
+      const exited = stopped(server);
+      server.kill("SIGTERM");
+      await exited;
+      assert.equal(existsSync(join(dataDir, "vigil.sock")), false, stderr());
+    }
+  });
 });

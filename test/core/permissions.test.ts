@@ -12,6 +12,7 @@ const ADMIN_ONLY: [Action, Subject][] = [
   ["user.deactivate", { kind: "user", orgId: ORG, userId: "u-2" }],
   ["audit.read", { kind: "audit", orgId: ORG }],
   ["organisation.configure", { kind: "organisation", orgId: ORG }],
+  ["capture.configure", { kind: "organisation", orgId: ORG }],
 ];
 
 describe("permissions", () => {
@@ -39,6 +40,16 @@ describe("permissions", () => {
   it("keeps a partner out of the organisation's own view", () => {
     assert.equal(can(actor("partner"), "organisation.view", { kind: "organisation", orgId: ORG }), false);
     assert.equal(can(actor("viewer"), "organisation.view", { kind: "organisation", orgId: ORG }), true);
+  });
+
+  it("lets those who document link evidence and capture pages, and nobody else, a read token included", () => {
+    const evidence: Subject = { kind: "evidence", orgId: ORG };
+    for (const action of ["evidence.link", "evidence.capture"] as const) {
+      for (const role of ROLES) assert.equal(can(actor(role), action, evidence), ["admin", "editor", "researcher"].includes(role), `${action} ${role}`);
+      assert.equal(can(actor("editor", ["read"]), action, evidence), false);
+      assert.equal(can(actor("editor", ["write"]), action, evidence), true);
+      assert.equal(can(actor("admin"), action, { kind: "evidence", orgId: "org-2" }), false);
+    }
   });
 
   it("limits a token to its scopes, whatever its user's role", () => {

@@ -98,7 +98,7 @@ for (const target of databaseTargets()) {
 
     it("links an incident, its victim and a perpetrator unit through involvements", async () => {
       const place = await createEntity(services, FROM, researcher, { schema: "Address", properties: { full: ["Urumqi detention centre"], country: ["cn"] } });
-      const incident = await createEntity(services, FROM, researcher, { schema: "Incident", properties: { name: ["Arrest at the market"], violation: ["arbitrary arrest"], date: ["2017-06~"], place: [place.id] } });
+      const incident = await createEntity(services, FROM, researcher, { schema: "Incident", properties: { name: ["Arrest at the market"], violation: ["arbitrary-arrest"], date: ["2017-06~"], place: [place.id] } });
       const victim = await createEntity(services, FROM, researcher, { schema: "Person", properties: { name: ["Victim One"] } });
       const unit = await createEntity(services, FROM, researcher, { schema: "PublicBody", properties: { name: ["Police unit 7"] } });
       for (const [participant, role] of [[victim.id, "victim"], [unit.id, "alleged perpetrator"]] as const) {
@@ -177,8 +177,8 @@ for (const target of databaseTargets()) {
       const victim = await createEntity(services, FROM, researcher, { schema: "Person", properties: { name: ["Someone"] } });
       const fields = await invalidFields(createEntity(services, FROM, researcher, { schema: "Involvement", properties: { incident: [incident.id], participant: [victim.id] } }));
       assert.equal(fields["properties.incident.0"], "no such record", "a reference does not confirm the record exists");
-      await assert.rejects(grantAccess(services, FROM, researcher, incident.id, researcher.userId), NotFound);
-      await grantAccess(services, FROM, editor, incident.id, viewer.userId);
+      await assert.rejects(grantAccess(services, FROM, researcher, incident.id, { user: researcher.userId }), Forbidden);
+      await grantAccess(services, FROM, editor, incident.id, { user: viewer.userId });
       assert.deepEqual((await getEntity(services, FROM, viewer, incident.id)).properties.name, ["Sensitive case"]);
       assert.equal(await seen(viewer), true);
     });

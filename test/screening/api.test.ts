@@ -169,6 +169,14 @@ for (const target of databaseTargets()) {
         [{ queries: { q: { schema: "Incident", properties: { name: ["x"] } } } }, 422, "queries.q.schema"],
         [{ queries: { q: { schema: "Person", properties: { name: [42] } } } }, 422, "queries.q.properties.name"],
         [{ queries: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`q${i}`, person("Ilham Tohti")])) }, 422, "queries"],
+        [[], 422, ""],
+        [{ queries: [] }, 422, "queries"],
+        [{ queries: { q: { schema: "Person", properties: "Ilham Tohti" } } }, 422, "queries.q.properties"],
+        [{ queries: { q: person("،،، ۔۔ ！？") } }, 422, "queries.q.properties.name.0"],
+        [{ queries: { q: { schema: "Person", properties: { name: ["Ilham Tohti"], alias: ["x".repeat(10_000)] } } } }, 422, "queries.q.properties.alias.0"],
+        [{ queries: { q: person(...Array.from({ length: 21 }, () => "Ilham Tohti")) } }, 422, "queries.q.properties.name"],
+        [{ queries: { q: { schema: "Person", properties: { name: ["Ilham Tohti"], birthDate: ["1".repeat(600)] } } } }, 422, "queries.q.properties.birthDate.0"],
+        [{ queries: { q: { schema: "Person", properties: { "not a property": ["x"] } } } }, 422, "queries.q.properties"],
       ];
       for (const [body, status, field] of cases) {
         const res = await match("viewer@watch.example", body);
@@ -179,9 +187,23 @@ for (const target of databaseTargets()) {
           assert.ok(Object.keys(problem.errors ?? {}).some((k) => k.startsWith(field)), `${field} in ${JSON.stringify(problem.errors)}`);
         }
       }
-      for (const query of ["?threshold=2", "?limit=0", "?limit=1000", "?algorithm=logic-v9"]) {
+      for (const query of ["?threshold=2", "?limit=0", "?limit=1000", "?algorithm=logic-v9", "?limit=abc", "?threshold=-0.1"]) {
         assert.equal((await match("viewer@watch.example", { queries: { q: person("Ilham Tohti") } }, query)).status, 422, query);
       }
+      const { client, csrf } = clients.get("viewer@watch.example")!;
+      const headers = { "x-csrf-token": csrf, origin: "http://vigil.test" };
+      const plain = await client.request("/api/v1/match/default", { method: "POST", body: "name=Ilham", headers: { ...headers, "content-type": "text/plain" } });
+      assert.equal(plain.status, 415);
+      const huge = JSON.stringify({ queries: { q: person("Ilham Tohti") }, padding: "x".repeat(2 * 1024 * 1024) });
+      const tooLarge = await client.request("/api/v1/match/default", { method: "POST", body: huge, headers: { ...headers, "content-type": "application/json" } });
+      assert.equal(tooLarge.status, 413);
+    });
+
+    it("reads mixed scripts inside one token, and names at the length limit, without failing", async () => {
+      const result = await answer("viewer@watch.example", { queries: { mixed: person("Ilhamتوختى"), han: person("陈Quanguo"), long: person(Array.from({ length: 40 }, () => "Ilham").join(" ").slice(0, 200)) } });
+      assert.equal(result.responses.mixed!.results[0]?.id, ids.tohti);
+      assert.equal(result.responses.mixed!.results[0]?.match, true);
+      assert.ok(result.responses.long!.results.length <= 5);
     });
   });
 }

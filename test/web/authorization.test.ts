@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { initVaultKeys, operatorCaller, receiveEvidence, unsealVault } from "../../src/evidence/index.ts";
 import { formatX25519Identity, parseX25519Identity } from "../../src/vault/index.ts";
+import { createList } from "../../src/screening/index.ts";
 
 /**
  * Every route × every role, plus anonymous and a member of another organisation.
@@ -21,8 +22,9 @@ import { formatX25519Identity, parseX25519Identity } from "../../src/vault/index
  *   admin   — administrators only; the other roles get 403
  *   reader  — every role but partner; a partner gets 403
  *   documenter — administrators, editors and researchers; viewers and partners get 403
+ *   editor  — administrators and editors (access lists); the other roles get 403
  */
-type Access = "public" | "member" | "admin" | "reader" | "documenter";
+type Access = "public" | "member" | "admin" | "reader" | "documenter" | "editor";
 const TABLE: Record<string, Access> = {
   "GET /static/:name": "public",
   "GET /healthz": "public",
@@ -73,11 +75,118 @@ const TABLE: Record<string, Access> = {
   "POST /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/archive": "documenter",
   "POST /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/restore": "documenter",
   "GET /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/history": "reader",
+  "GET /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/revisions/:revision{[0-9]{1,9}}": "reader",
+  "GET /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/relationships": "reader",
+  "POST /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/merge": "documenter",
+  "GET /api/v1/merges/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /api/v1/merges/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/undo": "documenter",
+  "GET /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/access": "editor",
+  "POST /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/access": "editor",
+  "DELETE /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/access/users/:user{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "editor",
+  "DELETE /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/access/teams/:team{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "editor",
+  "GET /api/v1/teams": "reader",
+  "POST /api/v1/teams": "admin",
+  "POST /api/v1/teams/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/members": "admin",
+  "DELETE /api/v1/teams/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/members/:user{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "admin",
+  "POST /api/v1/bulk": "documenter",
+  "GET /api/v1/bulk/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  // Vocabularies: read by every member but partners, changed by administrators (an outsider changes their own).
+  "GET /api/v1/vocabularies": "reader",
+  "GET /api/v1/vocabularies/:name{[a-z][a-z-]{1,39}}": "reader",
+  "POST /api/v1/vocabularies/:name{[a-z][a-z-]{1,39}}/terms": "admin",
+  "PATCH /api/v1/vocabularies/:name{[a-z][a-z-]{1,39}}/terms/:code{[a-z0-9][a-z0-9-]{0,63}}": "admin",
+  "GET /admin/vocabularies": "admin",
+  "GET /admin/vocabularies/:name{[a-z][a-z-]{1,39}}": "admin",
+  "POST /admin/vocabularies/:name{[a-z][a-z-]{1,39}}/terms": "admin",
+  "POST /admin/vocabularies/:name{[a-z][a-z-]{1,39}}/terms/:code{[a-z0-9][a-z0-9-]{0,63}}": "admin",
+  "POST /admin/vocabularies/:name{[a-z][a-z-]{1,39}}/terms/:code{[a-z0-9][a-z0-9-]{0,63}}/retire": "admin",
+  "POST /admin/vocabularies/:name{[a-z][a-z-]{1,39}}/terms/:code{[a-z0-9][a-z0-9-]{0,63}}/reinstate": "admin",
   // Screening: whoever reads records matches names against what they may see.
   "POST /api/v1/match/:dataset": "reader",
   "GET /screening": "reader",
   "POST /screening": "reader",
   "POST /screening/report.csv": "reader",
+  // Named lists: every reader screens against them; those who document make and change them.
+  // Each organisation has a list named "watchlist" (made below), so an outsider reaches its own.
+  "GET /api/v1/lists": "reader",
+  "POST /api/v1/lists": "documenter",
+  "GET /api/v1/lists/:list{[a-z0-9][a-z0-9_-]{0,63}}": "reader",
+  "POST /api/v1/lists/:list{[a-z0-9][a-z0-9_-]{0,63}}/members": "documenter",
+  "POST /api/v1/lists/:list{[a-z0-9][a-z0-9_-]{0,63}}/members/remove": "documenter",
+  "POST /api/v1/lists/:list{[a-z0-9][a-z0-9_-]{0,63}}/archive": "documenter",
+  "POST /api/v1/lists/:list{[a-z0-9][a-z0-9_-]{0,63}}/restore": "documenter",
+  "GET /lists": "reader",
+  "POST /lists": "documenter",
+  "GET /lists/:list{[a-z0-9][a-z0-9_-]{0,63}}": "reader",
+  "POST /lists/:list{[a-z0-9][a-z0-9_-]{0,63}}/members": "documenter",
+  "POST /lists/:list{[a-z0-9][a-z0-9_-]{0,63}}/members/remove": "documenter",
+  "POST /lists/:list{[a-z0-9][a-z0-9_-]{0,63}}/archive": "documenter",
+  "POST /lists/:list{[a-z0-9][a-z0-9_-]{0,63}}/restore": "documenter",
+  // Probable duplicates are reviewed (merged or set aside) by those who document.
+  "GET /duplicates": "documenter",
+  "POST /duplicates/reject": "documenter",
+  "POST /duplicates/merge": "documenter",
+  // Search: whoever reads records searches what they may see.
+  "GET /search": "reader",
+  "GET /api/v1/search": "reader",
+  // The map and the timeline: whoever reads records sees those they may see; the basemap is public data.
+  "GET /map": "reader",
+  "GET /timeline": "reader",
+  "GET /map/basemap.json": "public",
+  "GET /api/v1/map/points": "reader",
+  "GET /api/v1/map/incidents": "reader",
+  // Records pages: an outsider's made-up id is not found; a partner sees none; access lists are for administrators and editors.
+  "GET /records": "reader",
+  "GET /records/:type{people|organisations|incidents|places|sources|events|relationships}": "reader",
+  "POST /records/bulk": "documenter",
+  "GET /records/bulk/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "GET /records/new": "documenter",
+  "POST /records/new": "documenter",
+  "GET /records/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /records/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/archive": "documenter",
+  "POST /records/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/restore": "documenter",
+  "GET /records/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/edit": "documenter",
+  "POST /records/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/edit": "documenter",
+  "GET /records/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/history": "reader",
+  "GET /records/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/merge": "documenter",
+  "POST /records/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/merge": "documenter",
+  "POST /records/merges/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/undo": "documenter",
+  "GET /records/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/relate": "documenter",
+  "POST /records/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/relate": "documenter",
+  "GET /records/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/access": "editor",
+  "POST /records/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/access": "editor",
+  "POST /records/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/access/revoke": "editor",
+  // Imports write records (documenters); exports read them (every role but partner); a job is its owner's: another's id is not found.
+  "POST /api/v1/imports": "documenter",
+  "GET /api/v1/imports": "documenter",
+  "GET /api/v1/imports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "documenter",
+  "POST /api/v1/imports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/mapping": "documenter",
+  "GET /api/v1/imports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/preview": "documenter",
+  "GET /api/v1/imports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/rejections": "documenter",
+  "POST /api/v1/imports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/check": "documenter",
+  "POST /api/v1/imports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/commit": "documenter",
+  "POST /api/v1/imports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/cancel": "documenter",
+  "GET /api/v1/import-mappings": "documenter",
+  "POST /api/v1/import-mappings": "documenter",
+  "GET /imports": "documenter",
+  "POST /imports": "documenter",
+  "GET /imports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "documenter",
+  "POST /imports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/mapping": "documenter",
+  "POST /imports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/check": "documenter",
+  "POST /imports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/commit": "documenter",
+  "POST /imports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/cancel": "documenter",
+  "POST /api/v1/exports": "reader",
+  "GET /api/v1/exports": "reader",
+  "GET /api/v1/exports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "GET /api/v1/exports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/file": "reader",
+  "POST /api/v1/exports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/cancel": "reader",
+  "GET /exports": "reader",
+  "POST /exports": "reader",
+  "GET /exports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "GET /exports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/download": "reader",
+  "POST /exports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/cancel": "reader",
+  "GET /api/v1/jobs/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "member",
+  "POST /api/v1/jobs/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/cancel": "member",
   // Evidence: an outsider gets 404 for our item; the vault's keys are the administrators'.
   "GET /api/v1/evidence": "reader",
   "POST /api/v1/evidence": "documenter",
@@ -91,15 +200,38 @@ const TABLE: Record<string, Access> = {
   "GET /evidence/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/download": "reader",
   "GET /evidence/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/preview": "reader",
   "POST /evidence/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/redact": "documenter",
+  // Evidence linked to records: both ends are checked (a made-up record is not found); web capture
+  // is for those who document, its private-address setting for administrators.
+  "GET /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/evidence": "reader",
+  "POST /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/evidence": "documenter",
+  "POST /api/v1/entities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/evidence-links": "documenter",
+  "POST /api/v1/evidence-links/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/unlink": "documenter",
+  "GET /api/v1/evidence/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/links": "reader",
+  "POST /evidence/to/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "documenter",
+  "POST /evidence/links": "documenter",
+  "POST /evidence/links/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/unlink": "documenter",
+  "GET /captures/new": "documenter",
+  "POST /captures": "documenter",
+  "GET /captures/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /api/v1/captures": "documenter",
+  "GET /api/v1/captures/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "GET /api/v1/captures/settings": "documenter",
+  "POST /api/v1/captures/settings": "admin",
+  "GET /admin/capture": "admin",
+  "POST /admin/capture": "admin",
   "GET /admin/vault": "admin",
   "POST /admin/vault/init": "admin",
   "POST /admin/vault/unseal": "admin",
+  // Refused bodies for the admin (no passphrase), so the organisation's key stays the one the callers unseal with.
+  "POST /admin/vault/rotate": "admin",
+  "POST /admin/vault/export": "admin",
+  "POST /admin/vault/secrets": "admin",
   // Last of the vault's rows: it seals the vault, which each caller's run unseals again first.
   "POST /admin/vault/seal": "admin",
 };
 
 type Caller = Role | "anonymous" | "outsider";
-const ROLES_OF: Partial<Record<Access, readonly Role[]>> = { reader: ["admin", "editor", "researcher", "viewer"], documenter: ["admin", "editor", "researcher"] };
+const ROLES_OF: Partial<Record<Access, readonly Role[]>> = { reader: ["admin", "editor", "researcher", "viewer"], documenter: ["admin", "editor", "researcher"], editor: ["admin", "editor"] };
 const CALLERS: Caller[] = ["anonymous", ...ROLES, "outsider"];
 
 for (const target of databaseTargets()) {
@@ -120,6 +252,7 @@ for (const target of databaseTargets()) {
       invitationId = (await inviteMember(services, NO_ORIGIN, admin, { email: "pending@watch.example", role: "viewer" })).id;
       const other = await addOrganisation(services, "elsewhere");
       emails.set("outsider", other.adminEmail);
+      for (const email of [org.adminEmail, other.adminEmail]) await createList(services, NO_ORIGIN, (await sessionFor(services, email)).principal.actor, { name: "watchlist", title: "Watch list" });
       const operator = operatorCaller(org.orgId);
       await initVaultKeys(services, NO_ORIGIN, operator, { passphrase: "the vault passphrase here" }, { logN: 10 });
       await unsealVault(services, NO_ORIGIN, operator, { passphrase: "the vault passphrase here" });
@@ -148,10 +281,16 @@ for (const target of databaseTargets()) {
       const path = route.split(" ")[1]!;
       const id = path.startsWith("/admin/invitations") ? invitationId : path.startsWith("/account/tokens") ? NO_SUCH_TOKEN : /^\/(api\/v1\/)?evidence\//.test(path) ? evidenceId : targetUserId;
       return path
+        .replace(/:(user|team)\{[^/]*\{12\}\}/, targetUserId)
+        .replace(/:name\{\[a-z\]\[a-z-\]\{1,39\}\}/, "violation-types")
+        .replace(/:code\{[^/]*\{0,63\}\}/, "torture")
+        .replace(/:revision\{[^/]*\}\}/, "1")
         .replace(/:id\{.*\{12\}\}/, id)
+        .replace(/:type\{[^}]*\}/, "people")
         .replace(":name", "vigil.css")
         .replace(":locale", "ug")
         .replace(":org", "watch")
+        .replace(":list{[a-z0-9][a-z0-9_-]{0,63}}", "watchlist")
         .replace(":token", "vgi_not-a-real-invitation");
     }
 
@@ -160,10 +299,12 @@ for (const target of databaseTargets()) {
       "/admin/organisation": { requireTotp: "" },
       "/role": { role: "viewer" },
       "/account/preferences": { locale: "" },
-      "/admin/vault/init": { passphrase: "an outsider's own vault passphrase" },
+      "/admin/vault/init": { passphrase: "an outsider's own vault passphrase", passphraseConfirm: "an outsider's own vault passphrase" },
       "/admin/vault/unseal": { passphrase: "an outsider's own vault passphrase" },
       "/screening": { csv: "name\nIlham Tohti" },
       "/screening/report.csv": { csv: "Ilham Tohti" },
+      "/admin/vocabularies/violation-types/terms": { code: "forced-organ-harvesting", en: "Forced organ harvesting" },
+      "/admin/vocabularies/violation-types/terms/torture": { en: "Torture" },
     };
 
     for (const caller of CALLERS) {
@@ -180,7 +321,10 @@ for (const target of databaseTargets()) {
           const path = concrete(route);
           let res: Response;
           if (method === "GET") res = await client.get(path);
-          else if (method === "PATCH") {
+          else if (method === "DELETE") {
+            const token = email ? csrfFrom(await (await client.get("/account")).text()) : "";
+            res = await client.request(path, { method, headers: { "x-csrf-token": token, origin: "http://vigil.test" } });
+          } else if (method === "PATCH") {
             const token = email ? csrfFrom(await (await client.get("/account")).text()) : "";
             res = await client.request(path, { method, body: JSON.stringify({ locale: null }), headers: { "content-type": "application/json", "x-csrf-token": token, origin: "http://vigil.test" } });
           }
@@ -200,13 +344,15 @@ for (const target of databaseTargets()) {
             if (!sentToSignIn) problems.push(`${route}: anonymous got ${res.status} ${location}`);
           } else if (access === "admin" && caller !== "admin") {
             // An outsider's admin is an admin elsewhere: our records must be invisible or refused.
-            const ok = caller === "outsider" ? refused || (res.status < 400 && !path.includes(targetUserId) && !path.includes(invitationId)) : res.status === 403;
+            // A 415 or 422 is their own organisation's route refusing our test body: it got no further.
+            const ownOrganisation = res.status < 400 || res.status === 415 || res.status === 422;
+            const ok = caller === "outsider" ? refused || (ownOrganisation && !path.includes(targetUserId) && !path.includes(invitationId)) : res.status === 403;
             if (!ok) problems.push(`${route}: ${caller} got ${res.status}`);
           } else if (caller === "outsider" && evidenceId && path.includes(evidenceId)) {
             if (res.status !== 404) problems.push(`${route}: outsider got ${res.status}, not 404`);
           } else if (caller !== "outsider" && ROLES_OF[access] && !ROLES_OF[access].includes(caller)) {
             if (res.status !== 403) problems.push(`${route}: ${caller} got ${res.status}, not 403`);
-          } else if (res.status === 404 && !EXPECTED_404.has(path) && !path.startsWith("/api/v1/entities/")) {
+          } else if (res.status === 404 && !EXPECTED_404.has(path) && !/^\/(api\/v1\/(entities|merges|bulk|teams|imports|exports|jobs|evidence-links|captures)\/|evidence\/(to|links)\b|captures\/[0-9a-f]{8}-|(imports|exports)\/[0-9a-f]{8}-|records\/((merges|bulk)\/)?[0-9a-f]{8}-)/.test(path)) {
             problems.push(`${route}: ${caller} got 404`);
           } else if (res.status === 401 || res.status === 403 || (sentToSignIn && !route.includes("logout") && !route.includes("revoke-all"))) {
             problems.push(`${route}: ${caller} refused with ${res.status} ${location}`);

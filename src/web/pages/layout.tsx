@@ -17,7 +17,7 @@ const LOCALE_NAMES: Record<Locale, { label: string; dir: "ltr" | "rtl" }> = {
   "zh-Hans": { label: "简体中文", dir: "ltr" },
 };
 
-const AREAS = ["records", "names", "detainees", "accountability"] as const;
+const AREAS = ["detainees", "accountability"] as const;
 
 const Navigation: FC<{ page: PageContext }> = ({ page }) => {
   const { t, principal, path } = page;
@@ -34,7 +34,13 @@ const Navigation: FC<{ page: PageContext }> = ({ page }) => {
     <nav aria-label={t("nav.main")}>
       <ul class="nav">
         {link("/", t("nav.dashboard"))}
+        {principal.actor.role !== "partner" ? link("/records", t("nav.records")) : null}
         {principal.actor.role !== "partner" ? link("/evidence", t("nav.evidence")) : null}
+        {principal.actor.role !== "partner" ? link("/map", t("nav.map")) : null}
+        {principal.actor.role !== "partner" ? link("/timeline", t("nav.timeline")) : null}
+        {["admin", "editor", "researcher"].includes(principal.actor.role) ? link("/imports", t("nav.imports")) : null}
+        {principal.actor.role !== "partner" ? link("/exports", t("nav.exports")) : null}
+        {principal.actor.role !== "partner" ? link("/screening", t("nav.names")) : null}
         {AREAS.map((area) => (
           <li>
             <span class="nav-soon" aria-disabled="true">
@@ -44,10 +50,25 @@ const Navigation: FC<{ page: PageContext }> = ({ page }) => {
         ))}
         {isAdmin ? link("/admin/users", t("nav.users")) : null}
         {isAdmin ? link("/admin/audit", t("nav.audit")) : null}
+        {isAdmin ? link("/admin/vocabularies", t("nav.vocabularies")) : null}
         {isAdmin ? link("/admin/vault", t("nav.vault")) : null}
+        {isAdmin ? link("/admin/capture", t("nav.captureSettings")) : null}
         {link("/account", t("nav.account"))}
       </ul>
     </nav>
+  );
+};
+
+/** The search box on every page, for those who read records; a plain GET form, no script needed. */
+const HeaderSearch: FC<{ page: PageContext }> = ({ page }) => {
+  const { t, principal } = page;
+  if (!principal || principal.secondFactorPending || principal.actor.role === "partner") return null;
+  return (
+    <form method="get" action="/search" role="search" class="top-search">
+      <label for="top-q" class="visually-hidden">{t("search.label")}</label>
+      <input id="top-q" name="q" type="search" maxlength={500} dir="auto" />
+      <button type="submit">{t("search.submit")}</button>
+    </form>
   );
 };
 
@@ -72,6 +93,7 @@ export const Layout: FC<{ page: PageContext; title: string; children?: Child }> 
           <a class="brand" href="/">
             Vigil
           </a>
+          <HeaderSearch page={page} />
           {principal && !principal.secondFactorPending ? (
             <div class="who">
               <span>

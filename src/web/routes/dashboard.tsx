@@ -24,7 +24,13 @@ dashboardPages.get("/", async (c) => {
           <li>
             <h2>{t(`nav.${area}`)}</h2>
             <p>{t(`dashboard.areas.${area}`)}</p>
-            <p class="soon">{t("nav.comingSoon")}</p>
+            {area === "records" && principal.actor.role !== "partner" ? (
+              <p>
+                <a href="/records">{t("nav.records")}</a>
+              </p>
+            ) : (
+              <p class="soon">{t("nav.comingSoon")}</p>
+            )}
           </li>
         ))}
       </ul>

@@ -16,15 +16,20 @@ import {
   redactEvidence,
   type EvidenceContent,
   type EvidenceMetadata,
+  listEvidenceLinks,
+  type EvidenceLinkView,
   type EvidenceSummary,
   type IncomingFile,
 } from "../../evidence/index.ts";
 import { can, Sealed } from "../../core/index.ts";
+import { captionsOf, type RecordCaption } from "../../records/index.ts";
 import type { AppEnv } from "../env.ts";
-import { formatTime, UUID_PARAM } from "../format.ts";
+import { formatSize, formatTime, UUID_PARAM } from "../format.ts";
 import { requirePrincipal } from "../middleware/auth.ts";
 import { readForm } from "../middleware/body.ts";
 import { Csrf, ErrorSummary, Notice, type PageContext } from "../pages/layout.tsx";
+import { RecordLink } from "../records/parts.tsx";
+import { CaptureFacts, CustodyTable, ItemFacts, LinkForm, PREVIEWABLE, SealedNotice, UnlinkForm } from "./evidence-parts.tsx";
 import { formProblem, Redirect, renderPage, signedIn, type FormProblem } from "../render.tsx";
 
 /**
@@ -33,8 +38,13 @@ import { formProblem, Redirect, renderPage, signedIn, type FormProblem } from ".
  */
 export const evidenceRoutes = new Hono<AppEnv>();
 
-/** The upload routes, which the global body limit lets through to VIGIL_MAX_UPLOAD_BYTES. */
-export const UPLOAD_PATHS = new Set(["/api/v1/evidence", "/evidence"]);
+/** The upload routes, which the global body limit lets through to VIGIL_MAX_UPLOAD_BYTES: the vault's, and a record's own. */
+const UPLOAD_PATHS = new Set(["/api/v1/evidence", "/evidence"]);
+const RECORD_UPLOAD = new RegExp(`^/(api/v1/entities/${UUID_PARAM}/evidence|evidence/to/${UUID_PARAM})$`);
+
+export function isUploadPath(path: string): boolean {
+  return UPLOAD_PATHS.has(path) || RECORD_UPLOAD.test(path);
+}
 
 function mediaType(c: Context<AppEnv>): string {
   return (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
@@ -80,7 +90,8 @@ function multipartFile(c: Context<AppEnv>, body: Readable): Promise<IncomingFile
   });
 }
 
-async function incomingFile(c: Context<AppEnv>, allowRaw: boolean): Promise<IncomingFile> {
+/** The one file of an upload: a raw body named by X-Filename (API only), or a multipart form's file. */
+export async function incomingFile(c: Context<AppEnv>, allowRaw: boolean): Promise<IncomingFile> {
   const services = c.var.services;
   const declared = declaredLength(c);
   // Refused before a byte is read; a multipart body carries a little framing besides the file.
@@ -100,7 +111,7 @@ async function incomingFile(c: Context<AppEnv>, allowRaw: boolean): Promise<Inco
   return { source: body, filename, claimedType: mediaType(c) || null, declaredSize: declared };
 }
 
-function summaryJson(s: EvidenceSummary) {
+export function summaryJson(s: EvidenceSummary) {
   return { id: s.id, sha256: s.sha256, size: s.size, ciphertextSize: s.ciphertextSize, mediaType: s.mediaType, commitment: s.commitment, derivedFrom: s.derivedFrom, ledgerIndex: s.ledgerIndex, receivedAt: s.receivedAt.toISOString() };
 }
 
@@ -161,35 +172,22 @@ evidenceRoutes.post(`/api/v1/evidence/:id{${UUID_PARAM}}/redacted`, async (c) =>
 
 // ——— pages ———
 
-function formatSize(locale: string, bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: unit ? 1 : 0 }).format(value)} ${units[unit]}`;
-}
-
-function SealedNotice({ page, sealed }: { page: PageContext; sealed: boolean }) {
-  if (!sealed) return null;
-  const isAdmin = page.principal?.actor.role === "admin";
-  return (
-    <p class="notice" role="status" id="vault-sealed">
-      {page.t("evidence.sealedNotice")} {isAdmin ? <a href="/admin/vault">{page.t("vault.unsealLink")}</a> : null}
-    </p>
-  );
-}
-
 function ListPage(page: PageContext, items: EvidenceSummary[], sealed: boolean, problem?: FormProblem) {
   const { t, locale, principal } = page;
   const mayUpload = principal ? can(principal.actor, "evidence.upload", { kind: "evidence", orgId: principal.actor.orgId }) : false;
+  const mayCapture = principal ? can(principal.actor, "evidence.capture", { kind: "evidence", orgId: principal.actor.orgId }) : false;
   return (
     <>
       <h1>{t("evidence.title")}</h1>
       <SealedNotice page={page} sealed={sealed} />
       <ErrorSummary page={page} message={problem?.message} errors={problem?.errors} />
+      {mayCapture ? (
+        <p>
+          <a href="/captures/new" class="button capture-link">
+            {t("capture.action")}
+          </a>
+        </p>
+      ) : null}
       {mayUpload ? (
         <form method="post" action={`/evidence?_csrf=${encodeURIComponent(page.csrfToken)}`} enctype="multipart/form-data" class="upload">
           <Csrf page={page} />
@@ -266,14 +264,16 @@ function DetailPage(
     sealed: boolean;
     metadata: EvidenceMetadata | null;
     history: Awaited<ReturnType<typeof custodyHistory>>;
+    links: (EvidenceLinkView & { schema: string })[];
+    captions: Map<string, RecordCaption>;
     notice: string | null;
     problem?: FormProblem;
   },
 ) {
-  const { t, locale, principal } = page;
+  const { t, principal } = page;
   const { item, metadata } = view;
   const mayRedact = principal ? can(principal.actor, "evidence.redact", { kind: "evidence", orgId: principal.actor.orgId }) : false;
-  const isImage = /^image\/(jpeg|png|gif|webp)$/.test(item.mediaType);
+  const isImage = PREVIEWABLE.test(item.mediaType);
   const shownTags = metadata ? Object.entries(metadata.tags).filter(([k]) => !k.startsWith("File:") || /MIMEType|FileType|ImageWidth|ImageHeight/.test(k)) : [];
   return (
     <>
@@ -282,30 +282,14 @@ function DetailPage(
       <SealedNotice page={page} sealed={view.sealed} />
       <ErrorSummary page={page} message={view.problem?.message} errors={view.problem?.errors} />
       <dl class="facts">
-        <dt>{t("evidence.type")}</dt>
-        <dd dir="ltr" id="evidence-type">{item.mediaType}</dd>
-        <dt>{t("evidence.size")}</dt>
-        <dd>{formatSize(locale, item.size)}</dd>
-        <dt>{t("evidence.received")}</dt>
-        <dd>{formatTime(locale, item.receivedAt)}</dd>
-        <dt>{t("evidence.blob")}</dt>
-        <dd dir="ltr">
-          <code class="hash">{item.sha256}</code>
-        </dd>
-        <dt>{t("evidence.commitment")}</dt>
-        <dd dir="ltr">
-          <code class="hash">{item.commitment}</code>
-        </dd>
+        <ItemFacts page={page} item={item} metadata={metadata} ids />
         {metadata ? (
           <>
             <dt>{t("evidence.filename")}</dt>
             <dd dir="auto">{metadata.filename ?? "—"}</dd>
-            <dt>{t("evidence.plaintextHash")}</dt>
-            <dd dir="ltr">
-              <code class="hash" id="plaintext-sha256">{metadata.plaintextSha256}</code>
-            </dd>
           </>
         ) : null}
+        {metadata?.capture ? <CaptureFacts page={page} capture={metadata.capture} /> : null}
         {item.derivedFrom ? (
           <>
             <dt>{t("evidence.original")}</dt>
@@ -360,45 +344,33 @@ function DetailPage(
           )}
         </section>
       ) : null}
+      <LinkedRecords page={page} item={item} links={view.links} captions={view.captions} />
       <h2>{t("evidence.history")}</h2>
-      <table class="custody">
-        <caption>{t("evidence.historyCaption")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("evidence.leaf")}</th>
-            <th scope="col">{t("evidence.event")}</th>
-            <th scope="col">{t("evidence.when")}</th>
-            <th scope="col">{t("evidence.proof")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {view.history.map((entry) => (
-            <tr>
-              <td>{entry.index}</td>
-              <td>
-                <code>{entry.event.kind}</code>
-              </td>
-              <td>{formatTime(locale, new Date(entry.event.time))}</td>
-              <td dir="ltr">
-                <details class="inclusion-proof">
-                  <summary>{t("evidence.proofSummary", { n: String(entry.treeSize) })}</summary>
-                  <p>
-                    {t("evidence.root")}: <code class="hash">{entry.rootHash}</code>
-                  </p>
-                  <ol>
-                    {entry.proof.map((h) => (
-                      <li>
-                        <code class="hash">{h}</code>
-                      </li>
-                    ))}
-                  </ol>
-                </details>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <CustodyTable page={page} history={view.history} />
     </>
+  );
+}
+
+/** The records this item supports (those the reader may know of), with the forms to link and withdraw. */
+function LinkedRecords({ page, item, links, captions }: { page: PageContext; item: EvidenceSummary; links: (EvidenceLinkView & { schema: string })[]; captions: Map<string, RecordCaption> }) {
+  const { t, locale, principal } = page;
+  const mayLink = principal ? can(principal.actor, "evidence.link", { kind: "evidence", orgId: principal.actor.orgId }) : false;
+  const back = `/evidence/${item.id}`;
+  return (
+    <section id="links" aria-labelledby="links-h">
+      <h2 id="links-h">{t("evidencePanel.linkedRecords")}</h2>
+      {links.length === 0 ? <p>{t("evidencePanel.noRecords")}</p> : null}
+      <ul class="evidence-links">
+        {links.map((link) => (
+          <li>
+            <RecordLink page={page} id={link.entityId} caption={captions.get(link.entityId)} /> —{" "}
+            {t("evidencePanel.linkedBy", { who: link.linkedByName ?? t("evidencePanel.someone"), when: formatTime(locale, link.linkedAt) })} — <span dir="auto">{link.reason}</span>
+            {mayLink ? <UnlinkForm page={page} linkId={link.id} back={back} /> : null}
+          </li>
+        ))}
+      </ul>
+      {mayLink ? <LinkForm page={page} ask="entity" known={item.id} back={back} /> : null}
+    </section>
   );
 }
 
@@ -413,9 +385,11 @@ async function detailView(c: Context<AppEnv>, id: string, extra: { notice?: stri
     throw error;
   });
   const history = await custodyHistory(services, c.var.origin, caller, id);
+  const links = await listEvidenceLinks(services, c.var.origin, caller, id);
+  const captions = await captionsOf(services, principal.actor, links.map((l) => l.entityId));
   const done = c.req.query("done");
   const notice = extra.notice ?? (done === "received" || done === "redacted" ? c.var.t(`evidence.done.${done}`) : null);
-  return renderPage(c, c.var.t("evidence.itemTitle"), (page) => DetailPage(page, { item, sealed, metadata, history, notice, problem: extra.problem }), extra.status ?? 200);
+  return renderPage(c, c.var.t("evidence.itemTitle"), (page) => DetailPage(page, { item, sealed, metadata, history, links, captions, notice, problem: extra.problem }), extra.status ?? 200);
 }
 
 evidenceRoutes.get(`/evidence/:id{${UUID_PARAM}}`, (c) => detailView(c, c.req.param("id")));
@@ -430,7 +404,7 @@ evidenceRoutes.get(`/evidence/:id{${UUID_PARAM}}/preview`, async (c) => {
   const services = c.var.services;
   const caller = personCaller(principal);
   const item = await getEvidence(services, c.var.origin, caller, c.req.param("id"));
-  if (!/^image\/(jpeg|png|gif|webp)$/.test(item.mediaType)) throw new Invalid("only images have a preview");
+  if (!PREVIEWABLE.test(item.mediaType)) throw new Invalid("only images have a preview");
   return contentResponse(await openEvidenceContent(services, c.var.origin, caller, item.id, "preview"), "inline");
 });
 

@@ -11,17 +11,19 @@ import { readJson } from "../middleware/body.ts";
 export const matchRoutes = new Hono<AppEnv>();
 
 function result(dataset: string, threshold: number, r: ScoredRecord) {
+  // matchQueries asks for views: every result carries what the caller sees of the record.
+  const entity = r.entity!;
   return {
-    id: r.entity.id,
+    id: r.id,
     caption: r.caption,
-    schema: r.entity.schema,
-    properties: r.entity.properties,
+    schema: r.schema,
+    properties: entity.properties,
     datasets: [dataset],
     referents: [],
     target: false,
-    first_seen: r.entity.createdAt.toISOString(),
-    last_seen: r.entity.updatedAt.toISOString(),
-    last_change: r.entity.updatedAt.toISOString(),
+    first_seen: entity.createdAt.toISOString(),
+    last_seen: entity.updatedAt.toISOString(),
+    last_change: entity.updatedAt.toISOString(),
     score: Number(r.result.score.toFixed(4)),
     features: r.result.features,
     match: r.result.score >= threshold,
@@ -35,7 +37,7 @@ function yenteShape(dataset: string, answer: MatchResponse) {
     responses: Object.fromEntries(
       Object.entries(answer.queries).map(([name, q]) => [
         name,
-        { status: 200, results: q.matches.results.map((r) => result(dataset, answer.options.threshold, r)), total: { value: q.matches.total, relation: "eq" }, query: q.example },
+        { status: 200, results: q.matches.results.map((r) => result(dataset, answer.options.threshold, r)), total: { value: q.matches.total, relation: q.matches.truncated ? "gte" : "eq" }, query: q.example },
       ]),
     ),
     matcher: {},

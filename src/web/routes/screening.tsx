@@ -1,31 +1,58 @@
+import { Readable } from "node:stream";
+import type { IncomingMessage } from "node:http";
+import busboy from "busboy";
 import { Hono, type Context } from "hono";
-import { reportCsv, requireMatching, screenCsv, MATCHABLE_SCHEMATA, type ScreeningReport } from "../../screening/index.ts";
+import { HTTPException } from "hono/http-exception";
+import { Invalid } from "../../core/index.ts";
+import { DEFAULT_LIST, listLists, reportCsv, requireMatching, screenCsv, MATCHABLE_SCHEMATA, type ListSummary, type ScreeningReport } from "../../screening/index.ts";
 import { DEFAULT_THRESHOLD, type EntitySchema } from "../../names/index.ts";
 import type { AppEnv } from "../env.ts";
 import { field, readForm } from "../middleware/body.ts";
+import { CSRF_FIELD } from "../middleware/csrf.ts";
 import { formProblem, renderPage, signedIn, type FormProblem } from "../render.tsx";
-import { Csrf, ErrorSummary, type PageContext } from "../pages/layout.tsx";
+import { ErrorSummary, type PageContext } from "../pages/layout.tsx";
+import { duplicatePages } from "./duplicates.tsx";
+import { listRoutes } from "./lists.tsx";
 
-/** Bulk screening: paste a CSV of names, read the report on the page or download it as CSV. */
+/**
+ * Bulk screening: upload a CSV file or paste one, read the report on the page or download it as
+ * CSV. The upload is a multipart form read as it arrives and refused past the body limit; the
+ * CSRF token of a multipart form travels in its action URL, as the evidence upload's does.
+ */
 export const screeningPages = new Hono<AppEnv>();
+
+// Named lists (API and pages) and the duplicates page live beside screening and are served with it.
+screeningPages.route("/", listRoutes);
+screeningPages.route("/", duplicatePages);
 
 interface ScreeningInput {
   csv: string;
   schema: string;
   threshold: string;
+  list: string;
 }
 
-function ScreeningForm({ page, input, problem }: { page: PageContext; input: ScreeningInput; problem?: FormProblem | undefined }) {
+const BLANK: ScreeningInput = { csv: "", schema: "Person", threshold: String(DEFAULT_THRESHOLD), list: DEFAULT_LIST };
+
+function multipartAction(page: PageContext, path: string): string {
+  return `${path}?${CSRF_FIELD}=${encodeURIComponent(page.csrfToken)}`;
+}
+
+function ScreeningForm({ page, input, lists, problem }: { page: PageContext; input: ScreeningInput; lists: ListSummary[]; problem?: FormProblem | undefined }) {
   const { t } = page;
   const e = problem?.errors ?? {};
   return (
-    <form method="post" action="/screening">
-      <Csrf page={page} />
+    <form method="post" action={multipartAction(page, "/screening")} enctype="multipart/form-data">
       <ErrorSummary page={page} message={problem?.message} errors={e} />
+      <div class={e.file ? "field has-error" : "field"}>
+        <label for="f-upload">{t("screening.upload")}</label>
+        <p class="hint" id="f-upload-hint">{t("screening.uploadHint")}</p>
+        <input id="f-upload" name="file" type="file" accept=".csv,text/csv,text/plain" aria-describedby="f-upload-hint" />
+      </div>
       <div class={e.file ? "field has-error" : "field"}>
         <label for="f-file">{t("screening.csv")}</label>
         <p class="hint" id="f-file-hint">{t("screening.csvHint")}</p>
-        <textarea id="f-file" name="csv" rows={12} dir="auto" aria-describedby="f-file-hint" required>{input.csv}</textarea>
+        <textarea id="f-file" name="csv" rows={8} dir="auto" aria-describedby="f-file-hint">{input.csv}</textarea>
       </div>
       <div class="field">
         <label for="f-schema">{t("screening.schema")}</label>
@@ -35,11 +62,21 @@ function ScreeningForm({ page, input, problem }: { page: PageContext; input: Scr
           ))}
         </select>
       </div>
+      <div class={e.list ? "field has-error" : "field"}>
+        <label for="f-list">{t("screening.list")}</label>
+        <select id="f-list" name="list">
+          <option value={DEFAULT_LIST} selected={input.list === DEFAULT_LIST}>{t("screening.everyRecord")}</option>
+          {lists.filter((l) => !l.archived).map((l) => (
+            <option value={l.name} selected={l.name === input.list} dir="auto">{l.title} ({l.name})</option>
+          ))}
+        </select>
+      </div>
       <div class={e.threshold ? "field has-error" : "field"}>
         <label for="f-threshold">{t("screening.threshold")}</label>
         <input id="f-threshold" name="threshold" inputmode="decimal" value={input.threshold} dir="ltr" />
       </div>
-      <button type="submit">{t("screening.submit")}</button>
+      <button type="submit">{t("screening.submit")}</button>{" "}
+      <button type="submit" formaction={multipartAction(page, "/screening/report.csv")}>{t("screening.downloadNow")}</button>
     </form>
   );
 }
@@ -51,11 +88,12 @@ function Report({ page, report, input }: { page: PageContext; report: ScreeningR
     <section aria-labelledby="report-title">
       <h2 id="report-title">{t("screening.report")}</h2>
       <p role="status">{t("screening.summary", { rows: String(report.rows.length), matched: String(matched), rejected: String(report.rejected.length) })}</p>
-      <form method="post" action="/screening/report.csv">
-        <Csrf page={page} />
+      {/* Multipart, so a long non-Latin file is not tripled by percent-encoding on its way back. */}
+      <form method="post" action={multipartAction(page, "/screening/report.csv")} enctype="multipart/form-data">
         <input type="hidden" name="csv" value={input.csv} />
         <input type="hidden" name="schema" value={input.schema} />
         <input type="hidden" name="threshold" value={input.threshold} />
+        <input type="hidden" name="list" value={input.list} />
         <button type="submit">{t("screening.download")}</button>
       </form>
       <table>
@@ -73,13 +111,11 @@ function Report({ page, report, input }: { page: PageContext; report: ScreeningR
               <td>{row.line}</td>
               <td dir="auto">{row.name}</td>
               <td>
-                {row.matches.length === 0 ? (
-                  t("screening.noCandidate")
-                ) : (
+                {row.matches.length === 0 ? t("screening.noCandidate") : (
                   <ul>
                     {row.matches.map((m) => (
                       <li>
-                        <strong dir="auto">{m.caption}</strong> ({m.entity.schema}) — {t("screening.score", { score: m.result.score.toFixed(2) })}{" "}
+                        <strong dir="auto">{m.caption}</strong> ({m.schema}, <code>{m.id}</code>) — {t("screening.score", { score: m.result.score.toFixed(2) })}{" "}
                         {m.result.match ? <em>{t("screening.match")}</em> : null}
                         <ul class="hint">
                           {m.result.explanation.map((line) => (
@@ -90,6 +126,7 @@ function Report({ page, report, input }: { page: PageContext; report: ScreeningR
                     ))}
                   </ul>
                 )}
+                {row.truncated ? <p class="hint">{t("screening.truncated")}</p> : null}
               </td>
             </tr>
           ))}
@@ -108,7 +145,7 @@ function Report({ page, report, input }: { page: PageContext; report: ScreeningR
             {report.rejected.map((r) => (
               <tr>
                 <td>{r.line}</td>
-                <td>{r.reason}</td>
+                <td dir="auto">{r.reason}</td>
               </tr>
             ))}
           </tbody>
@@ -118,7 +155,8 @@ function Report({ page, report, input }: { page: PageContext; report: ScreeningR
   );
 }
 
-function renderScreening(c: Context<AppEnv>, input: ScreeningInput, extra: { report?: ScreeningReport; problem?: FormProblem } = {}) {
+async function renderScreening(c: Context<AppEnv>, input: ScreeningInput, extra: { report?: ScreeningReport; problem?: FormProblem } = {}) {
+  const lists = await listLists(c.var.services, c.var.origin, signedIn(c).actor);
   return renderPage(
     c,
     c.var.t("screening.title"),
@@ -126,7 +164,10 @@ function renderScreening(c: Context<AppEnv>, input: ScreeningInput, extra: { rep
       <>
         <h1>{page.t("screening.title")}</h1>
         <p>{page.t("screening.intro")}</p>
-        <ScreeningForm page={page} input={input} problem={extra.problem} />
+        <p>
+          <a href="/lists">{page.t("lists.title")}</a> · <a href="/duplicates">{page.t("duplicates.title")}</a>
+        </p>
+        <ScreeningForm page={page} input={input} lists={lists} problem={extra.problem} />
         {extra.report ? <Report page={page} report={extra.report} input={input} /> : null}
       </>
     ),
@@ -134,34 +175,130 @@ function renderScreening(c: Context<AppEnv>, input: ScreeningInput, extra: { rep
   );
 }
 
+function mediaType(c: Context<AppEnv>): string {
+  return (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+}
+
+function tooLarge(limit: number): HTTPException {
+  return new HTTPException(413, { message: `the file is larger than ${limit} bytes` });
+}
+
+/** The request body as a Node stream: the socket's own under the Node server, the Web stream elsewhere (tests). */
+function bodyStream(c: Context<AppEnv>): Readable | null {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming && !c.req.raw.bodyUsed) return incoming;
+  const body = c.req.raw.body;
+  return body ? Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>) : null;
+}
+
+function decodeUtf8(bytes: Buffer, what: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new Invalid(`the ${what} is not UTF-8 text: save it as CSV UTF-8`, { file: "save the file as CSV UTF-8" });
+  }
+}
+
+/**
+ * A multipart screening form: its text fields and the uploaded file, read as they arrive. The whole
+ * body is bounded by the body limit: a file that goes past it is refused (413) without reading the rest.
+ */
+function readMultipart(c: Context<AppEnv>): Promise<{ fields: Record<string, string>; file: string | null }> {
+  const limit = c.var.services.config.maxBodyBytes;
+  const body = bodyStream(c);
+  return new Promise((resolve, reject) => {
+    if (!body) return resolve({ fields: {}, file: null });
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: { "content-type": c.req.header("content-type") ?? "" }, limits: { files: 1, fields: 10, fileSize: limit, fieldSize: limit, parts: 12 } });
+    } catch {
+      return reject(new Invalid("the form is not valid multipart/form-data"));
+    }
+    const fields: Record<string, string> = {};
+    let file: Promise<Buffer | null> = Promise.resolve(null);
+    let failed = false;
+    const fail = (error: Error) => {
+      if (failed) return;
+      failed = true;
+      body.unpipe(parser);
+      body.resume();
+      reject(error);
+    };
+    let read = 0;
+    body.on("data", (chunk: Buffer) => {
+      read += chunk.length;
+      // Counted as it arrives, so a body without a Content-Length cannot exceed the limit either.
+      if (read > limit + 64 * 1024) fail(tooLarge(limit));
+    });
+    parser.on("field", (name, value, info) => {
+      if (info.valueTruncated) return fail(tooLarge(limit));
+      if (!(name in fields)) fields[name] = value;
+    });
+    parser.on("file", (_name, stream) => {
+      const chunks: Buffer[] = [];
+      file = new Promise((done) => {
+        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+        stream.on("limit", () => fail(tooLarge(limit)));
+        stream.on("end", () => done(chunks.length === 0 ? null : Buffer.concat(chunks)));
+      });
+    });
+    parser.on("error", (error) => fail(error instanceof Error ? new Invalid(`the form could not be read: ${error.message}`) : new Invalid("the form could not be read")));
+    parser.on("close", () => {
+      if (failed) return;
+      file.then((bytes) => {
+        if (failed) return;
+        try {
+          resolve({ fields, file: bytes === null ? null : decodeUtf8(bytes, "file") });
+        } catch (error) {
+          reject(error);
+        }
+      }, reject);
+    });
+    body.pipe(parser);
+  });
+}
+
 async function readScreening(c: Context<AppEnv>): Promise<ScreeningInput> {
-  const form = await readForm(c);
-  return { csv: field(form, "csv"), schema: field(form, "schema") || "Person", threshold: field(form, "threshold").trim() || String(DEFAULT_THRESHOLD) };
+  let values: Record<string, string>;
+  let file: string | null = null;
+  if (mediaType(c) === "multipart/form-data") {
+    const form = await readMultipart(c);
+    values = form.fields;
+    file = form.file;
+  } else {
+    const form = await readForm(c);
+    values = { csv: field(form, "csv"), schema: field(form, "schema"), threshold: field(form, "threshold"), list: field(form, "list") };
+  }
+  // A chosen file wins over pasted text; the page shows what was screened either way.
+  const csv = file !== null && file.trim() !== "" ? file : (values.csv ?? "");
+  return { csv, schema: values.schema || BLANK.schema, threshold: (values.threshold ?? "").trim() || BLANK.threshold, list: (values.list ?? "").trim() || DEFAULT_LIST };
 }
 
 function runScreening(c: Context<AppEnv>, input: ScreeningInput) {
   const principal = signedIn(c);
   const schema = (MATCHABLE_SCHEMATA as readonly string[]).includes(input.schema) ? (input.schema as EntitySchema) : "Person";
-  return screenCsv(c.var.services, c.var.origin, principal.actor, input.csv, { schema, threshold: Number(input.threshold) });
+  const threshold = /^\s*(0(\.\d+)?|1(\.0+)?|\.\d+)\s*$/.test(input.threshold) ? Number(input.threshold) : Number.NaN;
+  return screenCsv(c.var.services, c.var.origin, principal.actor, input.csv, { schema, threshold, list: input.list });
 }
 
 screeningPages.get("/screening", async (c) => {
   await requireMatching(c.var.services, c.var.origin, signedIn(c).actor);
-  return renderScreening(c, { csv: "", schema: "Person", threshold: String(DEFAULT_THRESHOLD) });
+  return renderScreening(c, BLANK);
 });
 
 screeningPages.post("/screening", async (c) => {
-  signedIn(c);
+  // Permission before the body is read: nobody learns how an upload is handled without the right to screen.
+  await requireMatching(c.var.services, c.var.origin, signedIn(c).actor);
   const input = await readScreening(c);
   try {
-    return renderScreening(c, input, { report: await runScreening(c, input) });
+    return await renderScreening(c, input, { report: await runScreening(c, input) });
   } catch (error) {
     return renderScreening(c, input, { problem: formProblem(c, error) });
   }
 });
 
 screeningPages.post("/screening/report.csv", async (c) => {
-  signedIn(c);
+  await requireMatching(c.var.services, c.var.origin, signedIn(c).actor);
   const input = await readScreening(c);
   const report = await runScreening(c, input);
   c.header("Content-Type", "text/csv; charset=utf-8");
