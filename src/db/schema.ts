@@ -617,3 +617,29 @@ export interface CaptureSettingsTable {
   updated_by: string | null;
   updated_at: DefaultNow;
 }
+
+// Detainee monitoring: one derived row per detention (migration 0011).
+export interface Schema {
+  monitor_detentions: MonitorDetentionsTable;
+}
+
+export interface MonitorDetentionsTable {
+  detention_id: string;
+  org_id: string;
+  person_id: string | null;
+  facility_id: string | null;
+  status: string | null;
+  status_earliest: string | null;
+  status_latest: string | null;
+  started_earliest: string | null;
+  started_latest: string | null;
+  last_proof_of_life: string | null;
+  sentence_end: string | null;
+  ongoing: boolean;
+  silence_days: number | null;
+  guarded: Generated<boolean>;
+  archived: Generated<boolean>;
+  updated_at: DefaultNow;
+}
+
+export type MonitorDetentionRow = Selectable<MonitorDetentionsTable>;
