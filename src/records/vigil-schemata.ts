@@ -56,6 +56,43 @@ export const VIGIL_SCHEMATA: Record<string, ISchemaDatum> = {
     featured: ["participant", "role", "incident"],
     edge: { source: "participant", target: "incident", directed: true, label: "involved in", caption: ["role"] },
   }),
+
+  /** A person held: where, from when, by whom, on what stated grounds; its course is told by CustodyStatus records. */
+  Detention: schema("Detention", "Detention", "Detentions", ["Interval"], "A person deprived of liberty: where, from when, by whom and on what stated grounds.", [
+    property("Detention", "person", "Person detained", "entity", { range: "Person", reverse: "detentions" }),
+    property("Detention", "facility", "Facility", "entity", { range: "Address", reverse: "detentions", description: "Where the person is held, when known." }),
+    property("Detention", "agency", "Detaining agency", "entity", { range: "LegalEntity", reverse: "detentionsCarriedOut" }),
+    property("Detention", "officials", "Officials", "entity", { range: "Person", reverse: "detentionsOrdered", description: "Officials who ordered or carried out the detention." }),
+    property("Detention", "grounds", "Stated grounds", "text", { maxLength: 4000 }),
+    property("Detention", "silenceDays", "Alert after days of silence", "number", { description: "This case's own window for the no-proof-of-life alert, in days (1 to 3650)." }),
+    property("Detention", "statuses", "Status changes", "entity", { range: "CustodyStatus", reverse: "detention", stub: true }),
+    property("Detention", "proofsOfLife", "Proofs of life", "entity", { range: "ProofOfLife", reverse: "detention", stub: true }),
+    property("Detention", "treatmentReports", "Treatment reports", "entity", { range: "TreatmentReport", reverse: "detention", stub: true }),
+  ], { required: ["person"], caption: ["name"], featured: ["person", "startDate", "facility", "agency"], temporalExtent: { start: ["startDate", "date"], end: ["endDate"] } }),
+
+  /** One step of a detention's course: taken, charged, sentenced, transferred, released… dated and sourced. */
+  CustodyStatus: schema("CustodyStatus", "Status change", "Status changes", ["Interval"], "A change in a detention's status, dated and cited.", [
+    property("CustodyStatus", "detention", "Detention", "entity", { range: "Detention", reverse: "statuses" }),
+    property("CustodyStatus", "status", "Status", "string", { maxLength: 64, description: "A term of the custody-statuses vocabulary." }),
+    property("CustodyStatus", "facility", "Facility", "entity", { range: "Address", reverse: "custodyStatuses", description: "Where the person is held from this change on." }),
+    property("CustodyStatus", "court", "Court", "string"),
+    property("CustodyStatus", "term", "Sentence", "string", { maxLength: 200, description: "The sentence as pronounced, e.g. 10 years." }),
+    property("CustodyStatus", "sentenceEnd", "Sentence ends", "date"),
+  ], { required: ["detention", "status"], caption: ["status"], featured: ["status", "date", "facility"], temporalExtent: { start: ["date", "startDate"], end: ["endDate"] } }),
+
+  /** A dated report that a detained person was seen, heard from or visited. */
+  ProofOfLife: schema("ProofOfLife", "Proof of life", "Proofs of life", ["Interval"], "A dated report that a detained person was seen, heard from or visited.", [
+    property("ProofOfLife", "detention", "Detention", "entity", { range: "Detention", reverse: "proofsOfLife" }),
+    property("ProofOfLife", "kind", "How", "string", { maxLength: 64, description: "A term of the proof-of-life-kinds vocabulary." }),
+    property("ProofOfLife", "reporter", "Reported by", "string"),
+    property("ProofOfLife", "reliability", "Reliability", "string", { maxLength: 64, description: "A term of the reliability vocabulary." }),
+  ], { required: ["detention", "date"], caption: ["kind"], featured: ["date", "kind", "reporter", "reliability"], temporalExtent: { start: ["date"], end: [] } }),
+
+  /** How a detained person is treated: torture, denial of medical care, forced labour… */
+  TreatmentReport: schema("TreatmentReport", "Treatment report", "Treatment reports", ["Interval"], "A report of how a detained person is treated.", [
+    property("TreatmentReport", "detention", "Detention", "entity", { range: "Detention", reverse: "treatmentReports" }),
+    property("TreatmentReport", "treatment", "Treatment", "string", { maxLength: 64, description: "A term of the treatment-types vocabulary." }),
+  ], { required: ["detention", "treatment"], caption: ["treatment"], featured: ["treatment", "date"], temporalExtent: { start: ["date", "startDate"], end: ["endDate"] } }),
 };
 
 /**
@@ -67,6 +104,21 @@ export const VIGIL_ADDED_PROPERTIES: Record<string, IPropertyDatum[]> = {
   Address: [
     property("Address", "incidents", "Incidents", "entity", { range: "Incident", reverse: "place", stub: true }),
     property("Address", "placeType", "Place type", "string", { maxLength: 64, description: "A term of the place-types vocabulary." }),
+    // A detention facility's registry entry (src/monitor): who runs it, how many it holds, when it was seen active.
+    property("Address", "operator", "Operating agency", "entity", { range: "LegalEntity", reverse: "facilitiesOperated" }),
+    property("Address", "capacity", "Capacity", "number", { description: "How many people it can hold, as estimated." }),
+    property("Address", "firstActivity", "First known activity", "date"),
+    property("Address", "lastActivity", "Last known activity", "date"),
+    property("Address", "detentions", "Detentions", "entity", { range: "Detention", reverse: "facility", stub: true }),
+    property("Address", "custodyStatuses", "Status changes", "entity", { range: "CustodyStatus", reverse: "facility", stub: true }),
   ],
-  LegalEntity: [property("LegalEntity", "incidentInvolvements", "Involved in incidents", "entity", { range: "Involvement", reverse: "participant", stub: true })],
+  Person: [
+    property("Person", "detentions", "Detentions", "entity", { range: "Detention", reverse: "person", stub: true }),
+    property("Person", "detentionsOrdered", "Detentions ordered", "entity", { range: "Detention", reverse: "officials", stub: true }),
+  ],
+  LegalEntity: [
+    property("LegalEntity", "incidentInvolvements", "Involved in incidents", "entity", { range: "Involvement", reverse: "participant", stub: true }),
+    property("LegalEntity", "detentionsCarriedOut", "Detentions carried out", "entity", { range: "Detention", reverse: "agency", stub: true }),
+    property("LegalEntity", "facilitiesOperated", "Facilities operated", "entity", { range: "Address", reverse: "operator", stub: true }),
+  ],
 };

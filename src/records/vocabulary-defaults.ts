@@ -4,7 +4,10 @@
  * Labels are English, Uyghur in Arabic script, and Simplified Chinese.
  */
 
-export const VOCABULARIES = ["violation-types", "involvement-roles", "source-types", "place-types", "ethnicities", "languages"] as const;
+export const VOCABULARIES = [
+  "violation-types", "involvement-roles", "source-types", "place-types", "ethnicities", "languages",
+  "custody-statuses", "proof-of-life-kinds", "treatment-types", "reliability",
+] as const;
 export type VocabularyName = (typeof VOCABULARIES)[number];
 
 export interface TermLabels {
@@ -130,6 +133,47 @@ export const DEFAULT_TERMS: Record<VocabularyName, DefaultTerm[]> = {
     ["fra", "French", "فىرانسۇزچە", "法语"],
     ["jpn", "Japanese", "ياپونچە", "日语"],
   ]),
+  // Detainee monitoring (src/monitor). The monitor gives some codes a meaning of their own:
+  // released, released-restricted and died-in-custody end a detention; transferred with no
+  // facility, and disappeared, raise the "taken to an unknown place" alert.
+  "custody-statuses": terms([
+    ["taken", "Taken", "ئېلىپ كېتىلگەن", "被带走"],
+    ["incommunicado", "Held incommunicado", "سىرتقى دۇنيا بىلەن ئالاقىسى ئۈزۈلگەن ھالدا تۇتۇلغان", "被隔离羁押"],
+    ["in-custody", "In custody at a known facility", "مەلۇم ئورۇندا قاماقتا", "关押于已知设施"],
+    ["charged", "Charged", "ئەيىبلەنگەن", "被起诉"],
+    ["tried", "Tried", "سوتلانغان", "受审"],
+    ["sentenced", "Sentenced", "كېسىلگەن", "被判刑"],
+    ["transferred", "Transferred", "يۆتكەلگەن", "被转移"],
+    ["released", "Released", "قويۇپ بېرىلگەن", "获释"],
+    ["released-restricted", "Released under restrictions", "چەكلىمە بىلەن قويۇپ بېرىلگەن", "有条件获释"],
+    ["died-in-custody", "Died in custody", "قاماقتا ئۆلگەن", "羁押期间死亡"],
+    ["disappeared", "Disappeared", "غايىب قىلىۋېتىلگەن", "失踪"],
+    ["unknown", "Unknown", "نامەلۇم", "不明"],
+  ]),
+  "proof-of-life-kinds": terms([
+    ["seen", "Seen", "كۆرۈلگەن", "被看到"],
+    ["heard-from", "Heard from (call, letter, message)", "خەۋىرى كەلگەن (تېلېفون، خەت، ئۇچۇر)", "有音讯（电话、信件、消息）"],
+    ["visited", "Visited", "يوقلانغان", "被探视"],
+    ["image", "Photograph or video", "سۈرەت ياكى سىن", "照片或视频"],
+    ["official-statement", "Official statement", "رەسمىي بايانات", "官方声明"],
+    ["other", "Other", "باشقا", "其他"],
+  ]),
+  "treatment-types": terms([
+    ["torture", "Torture", "قىيىن-قىستاق", "酷刑"],
+    ["ill-treatment", "Ill-treatment", "ناچار مۇئامىلە", "虐待"],
+    ["denial-of-medical-care", "Denial of medical care", "داۋالىنىش ھوقۇقىدىن مەھرۇم قىلىش", "拒绝医疗"],
+    ["forced-labour", "Forced labour", "مەجبۇرىي ئەمگەك", "强迫劳动"],
+    ["solitary-confinement", "Solitary confinement", "يالغۇز قاماش", "单独监禁"],
+    ["denial-of-family-visits", "Denial of family visits", "ئائىلە يوقلىشىنى چەكلەش", "拒绝家属探视"],
+    ["forced-indoctrination", "Forced political indoctrination", "مەجبۇرىي سىياسىي تەربىيە", "强制政治灌输"],
+    ["sexual-violence", "Sexual violence", "جىنسىي زوراۋانلىق", "性暴力"],
+    ["other", "Other", "باشقا", "其他"],
+  ]),
+  reliability: terms([
+    ["confirmed", "Confirmed", "جەزملەشتۈرۈلگەن", "已证实"],
+    ["probable", "Probable", "ئېھتىمال", "很可能"],
+    ["unconfirmed", "Unconfirmed", "جەزملەشتۈرۈلمىگەن", "未证实"],
+  ]),
 };
 
 /** Which properties take their values from which vocabulary, by the property's qualified name. */
@@ -140,4 +184,8 @@ export const VOCABULARY_OF_PROPERTY: Record<string, VocabularyName> = {
   "Source:language": "languages",
   "Address:placeType": "place-types",
   "Person:ethnicity": "ethnicities",
+  "CustodyStatus:status": "custody-statuses",
+  "ProofOfLife:kind": "proof-of-life-kinds",
+  "ProofOfLife:reliability": "reliability",
+  "TreatmentReport:treatment": "treatment-types",
 };
