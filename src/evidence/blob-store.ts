@@ -3,6 +3,7 @@ import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, rename, rm, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Writable, type Readable } from "node:stream";
+import { WRITES_THROUGH } from "../vault/index.ts";
 
 /**
  * Evidence blobs on disk: `<dataDir>/blobs/<2 hex>/<64 hex>.age`, named by the SHA-256 of the
@@ -27,6 +28,8 @@ const WRITEBACK_BYTES = 32 << 20;
  * write or the end, so a blob is never reported written when the disk refused it.
  */
 class BlobFileSink extends Writable {
+  // Each write calls back after writev returned: the buffer is no longer needed (see WRITES_THROUGH).
+  readonly [WRITES_THROUGH] = true;
   private unsynced = 0;
   private syncing: Promise<void> | null = null;
   private syncError: Error | null = null;

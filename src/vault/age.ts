@@ -11,7 +11,7 @@ import {
   type ParsedHeader,
   type Stanza,
 } from "./header.ts";
-import { asBuffer, exactPieces, RingWriter, writerFor, type ByteSink, type ByteSource, type Writer } from "./io.ts";
+import { asBuffer, exactPieces, RingWriter, writerFor, writesThrough, type ByteSink, type ByteSource, type Writer } from "./io.ts";
 import {
   CHUNK_SIZE,
   ChunkOpener,
@@ -114,9 +114,11 @@ export async function encryptStream(
   const plainHash = createSha256(parallel, 2 * CHUNK_SIZE);
   const cipherHash = createSha256(parallel);
   const ring = plainHash.bytes;
-  // A file (any Writable) is written from the ciphertext hash's shared ring, where the
-  // ciphertext already is; a callback sink may keep what it is given, so it gets the chunks.
-  const fromRing = parallel && typeof sink !== "function" ? new RingWriter(cipherHash, sink) : null;
+  // A file is written from the ciphertext hash's shared ring, where the ciphertext already is.
+  // Only a sink that writes through: any other Writable (a PassThrough, a socket) may still hold
+  // the view it was given after its callback, and the ring would be overwritten under it. Other
+  // sinks get chunks of their own.
+  const fromRing = parallel && writesThrough(sink) ? new RingWriter(cipherHash, sink) : null;
   const out = fromRing ? null : writerFor(sink);
   let ciphertextSize = header.length + nonce.length;
   const emit = async (a: Buffer, b: Buffer): Promise<void> => {

@@ -13,7 +13,7 @@ export {
   type StreamOptions,
   type StreamResult,
 } from "./age.ts";
-export { asBuffer, type ByteSink, type ByteSource } from "./io.ts";
+export { asBuffer, WRITES_THROUGH, type ByteSink, type ByteSource } from "./io.ts";
 export { DEFAULT_SCRYPT_LOG_N, MAX_SCRYPT_LOG_N, type ScryptPassphrase } from "./scrypt.ts";
 export {
   formatX25519Identity,

@@ -1,4 +1,5 @@
 import { once } from "node:events";
+import { WriteStream } from "node:fs";
 import type { Writable } from "node:stream";
 
 /** Where bytes come from: a Node Readable, an async generator, an array of buffers. */
@@ -64,6 +65,17 @@ export function writerFor(sink: ByteSink): Writer {
   };
 }
 
+/**
+ * Marks a Writable whose write callback fires only once it no longer needs the buffer it was
+ * given (a file sink that has handed the bytes to the kernel), so it may be given views of a
+ * reused buffer. fs.WriteStream behaves so; a PassThrough or a socket does not.
+ */
+export const WRITES_THROUGH: unique symbol = Symbol("vigil.writesThrough");
+
+export function writesThrough(sink: ByteSink): sink is Writable {
+  return sink instanceof WriteStream || (typeof sink !== "function" && (sink as Writable & { [WRITES_THROUGH]?: boolean })[WRITES_THROUGH] === true);
+}
+
 /** The part of a hash ring a file writer needs: its memory, how far it is filled, and a hold on it. */
 interface SharedRing {
   readonly bytes: Buffer;
@@ -75,7 +87,8 @@ interface SharedRing {
  * Writes what a hash ring holds to a Writable straight from the ring's shared memory, in batches
  * of up to 1 MiB, so the ciphertext copied into the ring for hashing is not copied again, nor kept
  * as one Buffer per chunk until the disk takes it. The ring keeps each batch until its write
- * completes; that is also the backpressure (at most the ring's size in flight).
+ * completes; that is also the backpressure (at most the ring's size in flight). The sink must
+ * write through (see WRITES_THROUGH): others may keep a view of the batch after calling back.
  */
 export class RingWriter {
   private start: number;

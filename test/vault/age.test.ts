@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
+import { PassThrough } from "node:stream";
 import {
   AgeError,
   armor,
@@ -191,4 +192,19 @@ test("encrypts to a Node Writable and waits until it is flushed", async () => {
   assert.equal(result.ciphertextSha256, sha256(Buffer.concat(collected)));
   const identities: Identity[] = [alice];
   assert.deepEqual(await decryptBytes(identities, Buffer.concat(collected)), data);
+});
+
+test("encrypts into a stream that keeps what it is given unread: the hashing ring is never reused under it", async () => {
+  // A PassThrough calls back as soon as a chunk is queued on its readable side and keeps that very
+  // buffer until someone reads it. 16 MiB is four times the ciphertext hash's ring, so a view of
+  // the ring handed to it would be overwritten before it is read.
+  const identity = generateX25519Identity();
+  const plaintext = randomBytes(16 << 20);
+  const sink = new PassThrough({ highWaterMark: 64 << 20 });
+  const encrypted = await encryptStream([toX25519Recipient(identity)], [plaintext], sink);
+  const parts: Buffer[] = [];
+  for await (const part of sink) parts.push(part as Buffer);
+  const file = Buffer.concat(parts);
+  assert.equal(createHash("sha256").update(file).digest("hex"), encrypted.ciphertextSha256);
+  assert.ok((await decryptBytes([identity], file)).equals(plaintext));
 });
