@@ -1,3 +1,4 @@
+import { VigilError } from "../core/index.ts";
 import { orgIdForSlug } from "../custody/index.ts";
 import { rebuildDetentions } from "../monitor/index.ts";
 import type { Command } from "./command.ts";
@@ -10,8 +11,14 @@ export const monitorRebuildCommand: Command = {
   options: { org: { type: "string" } },
   async run(services, values, _stdin, io) {
     const slug = values.org as string | undefined;
-    const result = await rebuildDetentions(services, slug === undefined ? null : await orgIdForSlug(services, slug));
-    io.out(`recomputed ${result.detentions} detentions`);
-    return 0;
+    try {
+      const result = await rebuildDetentions(services, slug === undefined ? null : await orgIdForSlug(services, slug));
+      io.out(`recomputed ${result.detentions} detentions`);
+      return 0;
+    } catch (error) {
+      if (!(error instanceof VigilError)) throw error;
+      io.err(`vigil: ${error.message}`);
+      return 1;
+    }
   },
 };

@@ -4,6 +4,7 @@ import type { Actor } from "../../src/core/index.ts";
 import { NO_ORIGIN } from "../../src/context.ts";
 import { createEntity, mergeEntities, setArchived, undoMerge, updateEntity, type EntityView } from "../../src/records/index.ts";
 import { addProofOfLife, addStatusChange, rebuildDetentions, recordDetention } from "../../src/monitor/index.ts";
+import { monitorRebuildCommand } from "../../src/cli/monitor.ts";
 import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
 import { addMember, sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
 
@@ -112,6 +113,15 @@ for (const target of databaseTargets()) {
       assert.ok(result.detentions >= 4);
       const after = await row(d.detention.id);
       assert.deepEqual({ ...after, updated_at: null }, { ...before, updated_at: null });
+      // The command does the same, for all organisations or one named.
+      await services.db.deleteFrom("monitor_detentions").execute();
+      const out: string[] = [];
+      const io = { out: (line: string) => out.push(line), err: (line: string) => out.push(`err: ${line}`) };
+      assert.equal(await monitorRebuildCommand.run(services, { org: "watch" }, "", io), 0);
+      assert.deepEqual(out, [`recomputed ${result.detentions} detentions`]);
+      assert.deepEqual({ ...(await row(d.detention.id)), updated_at: null }, { ...before, updated_at: null });
+      assert.equal(await monitorRebuildCommand.run(services, { org: "nowhere" }, "", io), 1);
+      assert.match(out.at(-1)!, /^err: vigil: no such organisation/);
     });
   });
 }
