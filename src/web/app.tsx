@@ -32,6 +32,8 @@ import { mapRoutes } from "./routes/map.tsx";
 import { importRoutes, IMPORT_UPLOAD_PATHS } from "./routes/imports.tsx";
 import { exportRoutes } from "./routes/exports.tsx";
 import { staticAssets } from "./static.ts";
+import { monitorApiRoutes } from "./routes/monitor-api.ts";
+import { monitorPages } from "./monitor/pages.tsx";
 
 function isApi(c: Context<AppEnv>): boolean {
   const path = new URL(c.req.url).pathname;
@@ -105,6 +107,8 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route("/", mapRoutes);
   app.route("/", importRoutes);
   app.route("/", exportRoutes);
+  app.route("/", monitorApiRoutes);
+  app.route("/", monitorPages);
   app.route("/", ledgerRoutes);
   app.route("/", authPages);
   app.route("/", dashboardPages);

@@ -41,6 +41,7 @@ const Navigation: FC<{ page: PageContext }> = ({ page }) => {
         {["admin", "editor", "researcher"].includes(principal.actor.role) ? link("/imports", t("nav.imports")) : null}
         {principal.actor.role !== "partner" ? link("/exports", t("nav.exports")) : null}
         {principal.actor.role !== "partner" ? link("/screening", t("nav.names")) : null}
+        {principal.actor.role !== "partner" ? link("/monitor/facilities", t("monitor.facilities.title")) : null}
         {AREAS.map((area) => (
           <li>
             <span class="nav-soon" aria-disabled="true">
