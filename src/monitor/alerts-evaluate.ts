@@ -25,18 +25,21 @@ function isoDay(date: Date): string {
 /** The rules' statements: each returns the ids of the alerts it inserted. `$now` and `$today` are the clock's. */
 function ruleStatements(now: Date): Record<AlertRule, ReturnType<typeof sql<{ id: string }>>> {
   const today = isoDay(now);
-  // Enabled unless the organisation turned the rule off.
-  const enabled = (rule: AlertRule) => sql`coalesce((select r.enabled from alert_rules r where r.org_id = d.org_id and r.rule = ${rule}), true)`;
+  // Each organisation's setting for the rule, joined once (a rule without a row is on, default window).
+  const setting = (rule: AlertRule) => sql`join (
+      select o.id as org_id, coalesce(r.enabled, true) as enabled, coalesce(r.window_days, ${DEFAULT_SILENCE_DAYS}) as window_days
+      from organisations o left join alert_rules r on r.org_id = o.id and r.rule = ${rule}
+    ) rs on rs.org_id = d.org_id and rs.enabled`;
   const insert = (rule: AlertRule, fact: ReturnType<typeof sql>, where: ReturnType<typeof sql>, days: ReturnType<typeof sql> = sql`null::integer`) => sql<{ id: string }>`
     insert into alerts (id, org_id, rule, detention_id, fact, person_id, facility_id, status, days, guarded, raised_at)
     select gen_random_uuid(), d.org_id, ${rule}, d.detention_id, ${fact}, d.person_id, d.facility_id, d.status, ${days}, d.guarded, ${now}
-    from monitor_detentions d
-    where not d.archived and ${enabled(rule)} and ${where}
+    from monitor_detentions d ${setting(rule)}
+    where not d.archived and ${where}
     on conflict (org_id, rule, detention_id, fact) do nothing
     returning id`;
   // Silence is counted from the last proof of life, or from the arrest when there has been none.
   const since = sql`coalesce(d.last_proof_of_life, d.started_latest)`;
-  const window = sql`coalesce(d.silence_days, (select r.window_days from alert_rules r where r.org_id = d.org_id and r.rule = 'silence'), ${DEFAULT_SILENCE_DAYS})`;
+  const window = sql`coalesce(d.silence_days, rs.window_days)`;
   return {
     silence: insert(
       "silence",
@@ -88,7 +91,8 @@ async function fanOut(services: Services, tx: Tx, ids: string[], now: Date): Pro
   const email = services.config.smtpUrl !== undefined;
   const result = await sql<{ notified: number; deliveries: number }>`
     with new_alerts as (
-      select a.* from alerts a where a.id = any(${sql.val(ids)}::uuid[])
+      -- A join on the unnested ids (a hash join), not "id = any(array)" tested row by row.
+      select a.* from unnest(${sql.val(ids)}::uuid[]) as n(id) join alerts a on a.id = n.id
     ),
     recipients as (
       select a.id as alert_id, a.org_id, s.user_id, bool_or(s.email) as email

@@ -29,15 +29,20 @@ CREATE TABLE alert_cursors (
   PRIMARY KEY (org_id, rule)
 );
 
+-- Alerts, inbox rows and deliveries are written by the thousand in one statement (a first
+-- evaluation over 100,000 detentions raises tens of thousands at once); their references carry no
+-- foreign keys, whose per-row checks cost more than the inserts themselves. They are written only
+-- by the evaluation, from rows that hold those keys (monitor_detentions, subscriptions, webhooks),
+-- and records are archived, never deleted.
 CREATE TABLE alerts (
   id uuid PRIMARY KEY,
-  org_id uuid NOT NULL REFERENCES organisations (id),
+  org_id uuid NOT NULL,
   rule text NOT NULL,
-  detention_id uuid NOT NULL REFERENCES entities (id),
+  detention_id uuid NOT NULL,
   -- What triggered it, as text: 'pol:2026-03-01', 'status:<record id>', 'end:2026-05-01'…
   fact text NOT NULL,
-  person_id uuid REFERENCES entities (id),
-  facility_id uuid REFERENCES entities (id),
+  person_id uuid,
+  facility_id uuid,
   status text,
   -- Days of silence when raised (silence rule), for the message.
   days integer,
@@ -76,9 +81,9 @@ CREATE INDEX alert_subscriptions_target ON alert_subscriptions (org_id, kind, ta
 
 -- The in-app inbox: one row per alert and person it reached.
 CREATE TABLE alert_notifications (
-  alert_id uuid NOT NULL REFERENCES alerts (id),
-  user_id uuid NOT NULL REFERENCES users (id),
-  org_id uuid NOT NULL REFERENCES organisations (id),
+  alert_id uuid NOT NULL,
+  user_id uuid NOT NULL,
+  org_id uuid NOT NULL,
   created_at timestamptz NOT NULL,
   read_at timestamptz,
   PRIMARY KEY (alert_id, user_id)
@@ -105,11 +110,11 @@ CREATE INDEX alert_webhooks_org ON alert_webhooks (org_id) WHERE revoked_at IS N
 -- sends it has the unique key 'delivery:<id>', so it is queued once and retried by the job runner.
 CREATE TABLE alert_deliveries (
   id uuid PRIMARY KEY,
-  alert_id uuid NOT NULL REFERENCES alerts (id),
-  org_id uuid NOT NULL REFERENCES organisations (id),
+  alert_id uuid NOT NULL,
+  org_id uuid NOT NULL,
   channel text NOT NULL CHECK (channel IN ('email', 'webhook')),
-  user_id uuid REFERENCES users (id),
-  webhook_id uuid REFERENCES alert_webhooks (id),
+  user_id uuid,
+  webhook_id uuid,
   state text NOT NULL CHECK (state IN ('queued', 'sent', 'failed')),
   attempts integer NOT NULL DEFAULT 0,
   last_status integer,
