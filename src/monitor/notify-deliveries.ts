@@ -1,7 +1,7 @@
 // The two delivery jobs (email, webhook) share this: load the delivery, skip one already sent or
 // failed, record every attempt for the delivery log, and on the last failed attempt mark it failed.
 // A failure throws, so the job runner retries with backoff: the delivery is never dropped.
-import type { JobContext } from "../jobs/index.ts";
+import { PermanentJobError, type JobContext } from "../jobs/index.ts";
 import type { Services } from "../context.ts";
 import type { Selectable } from "kysely";
 import type { AlertDeliveriesTable } from "../db/index.ts";
@@ -14,6 +14,8 @@ export class DeliveryFailed extends Error {
   constructor(
     message: string,
     readonly status: number | null,
+    /** Another attempt cannot succeed (the endpoint was removed, the recipient left): fail now. */
+    readonly permanent = false,
   ) {
     super(message);
   }
@@ -34,14 +36,16 @@ export async function runDelivery(ctx: JobContext<{ delivery: string }>, send: (
   const attempt = delivery.attempts + 1;
   let status: number | null = null;
   let error: string | null = null;
+  let permanent = false;
   try {
     status = await send(services, delivery);
   } catch (caught) {
     status = caught instanceof DeliveryFailed ? caught.status : null;
+    permanent = caught instanceof DeliveryFailed && caught.permanent;
     error = (caught instanceof Error ? caught.message : String(caught)).slice(0, 1000);
   }
   const durationMs = Math.round(performance.now() - clock);
-  const last = ctx.job.attempts >= ctx.job.maxAttempts;
+  const last = permanent || ctx.job.attempts >= ctx.job.maxAttempts;
   await services.db.transaction().execute(async (tx) => {
     await tx.insertInto("alert_delivery_attempts").values({ delivery_id: delivery.id, attempt, at: started, status, error, duration_ms: durationMs }).onConflict((oc) => oc.doNothing()).execute();
     await tx
@@ -50,6 +54,6 @@ export async function runDelivery(ctx: JobContext<{ delivery: string }>, send: (
       .where("id", "=", delivery.id)
       .execute();
   });
-  if (error !== null) throw new Error(error);
+  if (error !== null) throw permanent ? new PermanentJobError(error) : new Error(error);
   return { sent: true, status };
 }

@@ -28,9 +28,9 @@ async function sendEmail(services: Services, delivery: DeliveryRow): Promise<num
     .select(["u.email", "u.deactivated_at", "m.role"])
     .where("u.id", "=", delivery.user_id!)
     .executeTakeFirst();
-  if (!recipient || recipient.deactivated_at || recipient.role === "partner") throw new DeliveryFailed("the recipient is no longer a member", null);
+  if (!recipient || recipient.deactivated_at || recipient.role === "partner") throw new DeliveryFailed("the recipient is no longer a member", null, true);
   const message = await outsideMessage(services, services.db, delivery.alert_id);
-  if (!message) throw new DeliveryFailed("the alert no longer exists", null);
+  if (!message) throw new DeliveryFailed("the alert no longer exists", null, true);
   const transport = createTransport({ url: smtpUrl, connectionTimeout: smtpTimeoutMs, greetingTimeout: smtpTimeoutMs, socketTimeout: smtpTimeoutMs });
   try {
     const info = await transport.sendMail({

@@ -36,7 +36,7 @@ export function verifyWebhook(secret: string, header: string, body: string, now:
 /** The body sent for an alert: a guarded one says only that something needs attention, and where. */
 export async function webhookBody(services: Services, delivery: DeliveryRow): Promise<string> {
   const message = await outsideMessage(services, services.db, delivery.alert_id);
-  if (!message) throw new DeliveryFailed("the alert no longer exists", null);
+  if (!message) throw new DeliveryFailed("the alert no longer exists", null, true);
   const alert = message.described
     ? { id: message.alertId, needsAttention: true, rule: message.rule, detention: message.detentionId, person: message.person, facility: message.facility, status: message.status, daysSilent: message.days, raisedAt: message.raisedAt.toISOString(), title: message.title, url: message.link }
     : { id: message.alertId, needsAttention: true, raisedAt: message.raisedAt.toISOString(), title: message.title, url: message.link };
@@ -45,7 +45,7 @@ export async function webhookBody(services: Services, delivery: DeliveryRow): Pr
 
 async function postWebhook(services: Services, delivery: DeliveryRow): Promise<number> {
   const hook = await services.db.selectFrom("alert_webhooks").selectAll().where("id", "=", delivery.webhook_id!).executeTakeFirst();
-  if (!hook || hook.revoked_at) throw new DeliveryFailed("the endpoint was removed", null);
+  if (!hook || hook.revoked_at) throw new DeliveryFailed("the endpoint was removed", null, true);
   const secret = openSecret(services.appKey, hook.secret_sealed, webhookSecretContext(hook.id)).toString("utf8");
   const body = await webhookBody(services, delivery);
   const timestamp = Math.floor(services.now().getTime() / 1000);

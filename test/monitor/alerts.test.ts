@@ -11,7 +11,7 @@ import { openDatabase, type Database } from "../../src/db/index.ts";
 import { enqueueJob, JobRunner } from "../../src/jobs/index.ts";
 import { createEntity } from "../../src/records/index.ts";
 import {
-  acknowledgeAlert, createFeed, createWebhook, emailJob, EVALUATE_JOB, evaluateAlertsJob, inbox, listAlerts, readFeed, subscribe, unreadCount, updateRules, verifyWebhook, webhookJob,
+  acknowledgeAlert, createFeed, createWebhook, revokeWebhook, webhookDeliveries, emailJob, EVALUATE_JOB, evaluateAlertsJob, inbox, listAlerts, readFeed, subscribe, unreadCount, updateRules, verifyWebhook, webhookJob,
 } from "../../src/monitor/index.ts";
 import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
 import { addMember, addOrganisation, sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
@@ -351,6 +351,25 @@ for (const target of databaseTargets()) {
       const raised = new Set((await services.db.selectFrom("alerts").select("detention_id").execute()).map((r) => r.detention_id));
       assert.ok(raised.has(shorter.id));
       assert.ok(!raised.has(ownWindow.id));
+    });
+
+    it("fails a delivery to a removed endpoint at once instead of retrying it, and shows it in the delivery log", async () => {
+      const second = await createWebhook(services, NO_ORIGIN, admin, { url: `${endpoint.url}?second` });
+      const { detention } = await detainee("Perhat Tursun", new Date(services.now().getTime() - 300 * DAY));
+      await enqueueJob(services, services.db, { kind: EVALUATE_JOB, uniqueKey: "removed-endpoint" });
+      const runner = new JobRunner(services, DEFINITIONS, QUIET);
+      await runner.runDue();
+      await revokeWebhook(services, NO_ORIGIN, admin, second.id);
+      await runner.drain();
+      const alert = await services.db.selectFrom("alerts").select("id").where("detention_id", "=", detention.id).executeTakeFirstOrThrow();
+      const log = await webhookDeliveries(services, NO_ORIGIN, admin, second.id);
+      const delivery = log.deliveries.find((d) => d.alertId === alert.id)!;
+      assert.equal(delivery.state, "failed");
+      assert.equal(delivery.attempts.length, 1);
+      assert.match(delivery.attempts[0]!.error ?? "", /endpoint was removed/);
+      const job = await services.db.selectFrom("jobs").select(["state", "attempts"]).where("unique_key", "=", `delivery:${delivery.id}`).executeTakeFirstOrThrow();
+      assert.deepEqual(job, { state: "failed", attempts: 1 });
+      await assert.rejects(webhookDeliveries(services, NO_ORIGIN, outsider, second.id), /no such webhook/);
     });
 
     it("lets each role do only what the policy allows", async () => {
