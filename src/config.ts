@@ -37,7 +37,23 @@ const EnvironmentSchema = z.object({
   VIGIL_CHROMIUM: z.string().min(1).default("/usr/bin/chromium"),
   VIGIL_CAPTURE_TIMEOUT_SECONDS: positiveInt(1, 3600).default(60),
   VIGIL_CAPTURE_MAX_BYTES: positiveInt(1024, 2 ** 40).default(200 * 1024 ** 2),
+  // Alert emails (src/monitor): smtp://user:pass@host:port, or smtps:// for TLS from the first byte.
+  VIGIL_SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:$/.test(safeUrl(v)?.protocol ?? ""), "must be an smtp:// or smtps:// URL")
+    .optional(),
+  VIGIL_MAIL_FROM: z.string().min(3).max(320).default("Vigil <vigil@localhost>"),
+  VIGIL_SMTP_TIMEOUT_SECONDS: positiveInt(1, 600).default(30),
+  VIGIL_WEBHOOK_TIMEOUT_SECONDS: positiveInt(1, 120).default(10),
 });
+
+function safeUrl(text: string): URL | null {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
+}
 
 export type Config = {
   dataDir: string;
@@ -65,6 +81,13 @@ export type Config = {
   captureTimeoutMs: number;
   /** The most a web capture may download, page and resources together. */
   captureMaxBytes: number;
+  /** Where alert emails are sent from; undefined sends no email (the deliveries stay queued). Holds a password: never log it. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** How long an SMTP server may take to answer before the delivery is retried later. */
+  smtpTimeoutMs: number;
+  /** How long a webhook endpoint may take to answer before the delivery is retried later. */
+  webhookTimeoutMs: number;
 };
 
 export class ConfigError extends Error {
@@ -100,5 +123,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     chromiumPath: e.VIGIL_CHROMIUM,
     captureTimeoutMs: e.VIGIL_CAPTURE_TIMEOUT_SECONDS * 1000,
     captureMaxBytes: e.VIGIL_CAPTURE_MAX_BYTES,
+    smtpUrl: e.VIGIL_SMTP_URL,
+    mailFrom: e.VIGIL_MAIL_FROM,
+    smtpTimeoutMs: e.VIGIL_SMTP_TIMEOUT_SECONDS * 1000,
+    webhookTimeoutMs: e.VIGIL_WEBHOOK_TIMEOUT_SECONDS * 1000,
   };
 }

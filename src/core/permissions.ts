@@ -33,7 +33,9 @@ export type Subject =
   /** An organisation's teams, the groups put on access lists. */
   | { kind: "teams"; orgId: string }
   /** A background job (an import, an export…) and the person it works for. */
-  | { kind: "job"; orgId: string; ownerId: string | null };
+  | { kind: "job"; orgId: string; ownerId: string | null }
+  /** An organisation's monitoring alerts, their rules, webhooks, and its members' subscriptions and feeds. */
+  | { kind: "alerts"; orgId: string };
 
 export type Action =
   | "organisation.view"
@@ -77,7 +79,12 @@ export type Action =
   | "export.download"
   | "names.match"
   | "names.manage-lists"
-  | "names.review-duplicates";
+  | "names.review-duplicates"
+  | "alert.view"
+  | "alert.acknowledge"
+  | "alert.subscribe"
+  | "alert.subscribe-organisation"
+  | "alert.configure";
 
 /** What a token needs among its scopes to perform an action. */
 const SCOPE_OF: Record<Action, Scope> = {
@@ -123,6 +130,11 @@ const SCOPE_OF: Record<Action, Scope> = {
   "names.match": "read",
   "names.manage-lists": "write",
   "names.review-duplicates": "write",
+  "alert.view": "read",
+  "alert.acknowledge": "write",
+  "alert.subscribe": "write",
+  "alert.subscribe-organisation": "write",
+  "alert.configure": "admin",
 };
 
 function sameOrganisation(actor: Actor, action: Action, subject: Subject): boolean {
@@ -235,6 +247,19 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
     case "names.manage-lists":
     case "names.review-duplicates":
       return isDocumenter(actor);
+    // Monitoring alerts: every reader sees those about records they may know of, and watches cases,
+    // facilities and saved searches (an inbox, emails, a feed of their own); those who document
+    // acknowledge them. Every alert of the organisation goes to administrators and editors who opt
+    // in. Which rules run, their windows and the webhooks are the administrators' call.
+    case "alert.view":
+    case "alert.subscribe":
+      return actor.role !== "partner";
+    case "alert.acknowledge":
+      return isDocumenter(actor);
+    case "alert.subscribe-organisation":
+      return actor.role === "admin" || actor.role === "editor";
+    case "alert.configure":
+      return actor.role === "admin";
   }
 }
 

@@ -643,3 +643,116 @@ export interface MonitorDetentionsTable {
 }
 
 export type MonitorDetentionRow = Selectable<MonitorDetentionsTable>;
+
+// Alert rules, alerts and notifications (migration 0012).
+export interface Schema {
+  alert_rules: AlertRulesTable;
+  alert_cursors: AlertCursorsTable;
+  alerts: AlertsTable;
+  alert_subscriptions: AlertSubscriptionsTable;
+  alert_notifications: AlertNotificationsTable;
+  alert_webhooks: AlertWebhooksTable;
+  alert_deliveries: AlertDeliveriesTable;
+  alert_delivery_attempts: AlertDeliveryAttemptsTable;
+  alert_feeds: AlertFeedsTable;
+}
+
+export interface AlertRulesTable {
+  org_id: string;
+  rule: string;
+  enabled: boolean;
+  window_days: number | null;
+  updated_by: string | null;
+  updated_at: Date;
+}
+
+export interface AlertCursorsTable {
+  org_id: string;
+  rule: string;
+  position: Date;
+}
+
+export interface AlertsTable {
+  id: string;
+  org_id: string;
+  rule: string;
+  detention_id: string;
+  fact: string;
+  person_id: string | null;
+  facility_id: string | null;
+  status: string | null;
+  days: number | null;
+  guarded: boolean;
+  raised_at: Date;
+  acknowledged_at: Nullable<Date>;
+  acknowledged_by: Nullable<string>;
+}
+
+export interface AlertSubscriptionsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  kind: "detention" | "person" | "facility" | "search" | "organisation";
+  target_id: string | null;
+  label: string | null;
+  filter_statuses: string[] | null;
+  filter_rules: string[] | null;
+  email: boolean;
+  created_at: Date;
+}
+
+export interface AlertNotificationsTable {
+  alert_id: string;
+  user_id: string;
+  org_id: string;
+  created_at: Date;
+  read_at: Nullable<Date>;
+}
+
+export interface AlertWebhooksTable {
+  id: string;
+  org_id: string;
+  url: string;
+  description: string | null;
+  secret_sealed: Buffer;
+  created_by: string | null;
+  created_at: Date;
+  revoked_at: Nullable<Date>;
+  revoked_by: Nullable<string>;
+}
+
+export interface AlertDeliveriesTable {
+  id: string;
+  alert_id: string;
+  org_id: string;
+  channel: "email" | "webhook";
+  user_id: string | null;
+  webhook_id: string | null;
+  state: "queued" | "sent" | "failed";
+  attempts: ColumnType<number, number | undefined, number>;
+  last_status: Nullable<number>;
+  last_error: Nullable<string>;
+  created_at: Date;
+  sent_at: Nullable<Date>;
+}
+
+export interface AlertDeliveryAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  at: Date;
+  status: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export interface AlertFeedsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  title: string;
+  token_hash: Buffer;
+  created_at: Date;
+  revoked_at: Nullable<Date>;
+}
+
+export type AlertRow = Selectable<AlertsTable>;

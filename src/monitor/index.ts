@@ -9,3 +9,15 @@ export { listFacilities, getFacility, isFacility, type FacilitySummary, type Fac
 export { DetentionCreateSchema, StatusCreateSchema, ProofOfLifeCreateSchema, TreatmentReportCreateSchema, FacilityListSchema } from "./input.ts";
 export { refreshDetentions, refreshDetentionsAfterChange, rebuildDetentions } from "./projection.ts";
 export { summariseDetention, ENDING_STATUSES, RELEASE_STATUSES, FACILITY_PLACE_TYPES, type DetentionSummary } from "./summary.ts";
+// Detainee monitoring: alert rules evaluated on the monitor_detentions projection, alerts, and the
+// notifications they send (inbox, email, signed webhooks, Atom feeds).
+export { ALERT_RULES, DEFAULT_SILENCE_DAYS, MAX_WINDOW_DAYS, RuleUpdateSchema, listRules, updateRules, type AlertRule, type RuleSetting } from "./alerts-rules.ts";
+export { evaluateAlerts, evaluateAlertsJob, EVALUATE_JOB, type Evaluation } from "./alerts-evaluate.ts";
+export { listAlerts, getAlert, acknowledgeAlert, inbox, unreadCount, type AlertView, type AlertListQuery } from "./alerts.ts";
+export {
+  SubscriptionInputSchema, WebhookInputSchema, FeedInputSchema, listSubscriptions, subscribe, unsubscribe, listWebhooks, createWebhook, revokeWebhook, webhookDeliveries, listFeeds, createFeed, revokeFeed,
+  type SubscriptionView, type WebhookView, type DeliveryLogEntry, type FeedView,
+} from "./notify.ts";
+export { readFeed } from "./notify-feed.ts";
+export { signWebhook, verifyWebhook, webhookJob, SIGNATURE_HEADER, DELIVERY_HEADER } from "./notify-webhook.ts";
+export { emailJob } from "./notify-email.ts";

@@ -34,6 +34,8 @@ import { exportRoutes } from "./routes/exports.tsx";
 import { staticAssets } from "./static.ts";
 import { monitorApiRoutes } from "./routes/monitor-api.ts";
 import { monitorPages } from "./monitor/pages.tsx";
+import { alertRoutes } from "./routes/alerts.tsx";
+import { unreadCount } from "../monitor/index.ts";
 
 function isApi(c: Context<AppEnv>): boolean {
   const path = new URL(c.req.url).pathname;
@@ -95,6 +97,12 @@ export function createApp(services: Services): Hono<AppEnv> {
     await next();
   });
   app.use("*", csrfProtection());
+  // The count of unread alerts in the header, for pages only.
+  app.use("*", async (c, next) => {
+    const principal = c.var.principal;
+    if (c.req.method === "GET" && principal && !principal.secondFactorPending && principal.via !== "token" && !isApi(c)) c.set("alertsUnread", await unreadCount(services, principal.actor));
+    await next();
+  });
 
   app.route("/", staticAssets);
   app.route("/", api);
@@ -118,6 +126,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route("/", vaultPages);
   app.route("/", adminPages);
   app.route("/", accountPages);
+  app.route("/", alertRoutes);
 
   app.notFound((c) => {
     if (isApi(c)) return problemResponse(c, { type: "about:blank", title: "Not Found", status: 404, detail: "no such resource", requestId: c.var.requestId });

@@ -17,5 +17,7 @@ export interface AppEnv {
     csrfToken: string;
     /** The urlencoded form of this request, once read (the CSRF check reads it first). */
     form: FormData | undefined;
+    /** Unread alerts in the signed-in person's inbox, for the header (pages only). */
+    alertsUnread: number | undefined;
   };
 }

@@ -10,6 +10,7 @@ import { MATCH_CAP, MAX_PAGE_SIZE, MAX_QUERY_CHARS, MAX_RANKED } from "../search
 import { importExportPaths } from "./openapi-imports.ts";
 import { captureAndLinkPaths } from "./openapi-capture.ts";
 import { monitorPaths } from "./openapi-monitor.ts";
+import { alertPaths } from "./openapi-alerts.ts";
 
 /** The API's schemas, written once in zod: the OpenAPI document is generated from them. */
 export const ProblemSchema = z
@@ -161,6 +162,7 @@ export function openApiDocument() {
       ...ledgerPaths(),
       ...importExportPaths(json, jsonInput, problem),
       ...monitorPaths(json, jsonInput, problem, EntitySchema),
+      ...alertPaths(json, jsonInput, problem),
       "/api/v1/me": {
         get: {
           summary: "The caller: user, organisation, role",

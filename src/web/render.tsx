@@ -16,7 +16,7 @@ export class Redirect extends Error {
 }
 
 export function pageContext(c: Context<AppEnv>): PageContext {
-  return { t: c.var.t, locale: c.var.locale, principal: c.var.principal, csrfToken: c.var.csrfToken, path: new URL(c.req.url).pathname };
+  return { t: c.var.t, locale: c.var.locale, principal: c.var.principal, csrfToken: c.var.csrfToken, path: new URL(c.req.url).pathname, alertsUnread: c.var.alertsUnread ?? 0 };
 }
 
 export function renderPage(c: Context<AppEnv>, title: string, body: (page: PageContext) => Child, status: ContentfulStatusCode = 200) {

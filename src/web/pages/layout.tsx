@@ -9,6 +9,8 @@ export interface PageContext {
   csrfToken: string;
   /** The current path, to mark the navigation and build language links. */
   path: string;
+  /** Unread alerts in the person's inbox, shown beside the Alerts link. */
+  alertsUnread?: number;
 }
 
 const LOCALE_NAMES: Record<Locale, { label: string; dir: "ltr" | "rtl" }> = {
@@ -42,6 +44,14 @@ const Navigation: FC<{ page: PageContext }> = ({ page }) => {
         {principal.actor.role !== "partner" ? link("/exports", t("nav.exports")) : null}
         {principal.actor.role !== "partner" ? link("/screening", t("nav.names")) : null}
         {principal.actor.role !== "partner" ? link("/monitor/facilities", t("monitor.facilities.title")) : null}
+        {principal.actor.role !== "partner" ? (
+          <li>
+            <a href="/alerts" aria-current={path === "/alerts" ? "page" : undefined}>
+              {t("alerts.nav")}
+              {page.alertsUnread ? <span class="badge"> {t("alerts.unreadCount", { n: String(page.alertsUnread) })}</span> : null}
+            </a>
+          </li>
+        ) : null}
         {AREAS.map((area) => (
           <li>
             <span class="nav-soon" aria-disabled="true">
