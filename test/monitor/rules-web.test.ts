@@ -31,7 +31,8 @@ for (const target of databaseTargets()) {
       await sql`
         insert into monitor_detentions (detention_id, org_id, person_id, facility_id, status, status_earliest, status_latest, started_latest, last_proof_of_life, sentence_end, ongoing)
         values (${d.id}, ${editor.orgId}, ${person.id}, ${row.facility ?? null}, ${row.status}, '2026-05-01', '2026-05-01', '2025-01-01', ${row.lastProofOfLife === undefined ? "2026-05-20" : row.lastProofOfLife}, ${row.sentenceEnd ?? null}, ${row.ongoing ?? true})
-        on conflict (detention_id) do update set status = excluded.status, facility_id = excluded.facility_id, last_proof_of_life = excluded.last_proof_of_life`.execute(services.db);
+        on conflict (detention_id) do update set facility_id = excluded.facility_id, status = excluded.status, status_earliest = excluded.status_earliest, status_latest = excluded.status_latest,
+          started_latest = excluded.started_latest, last_proof_of_life = excluded.last_proof_of_life, sentence_end = excluded.sentence_end, ongoing = excluded.ongoing`.execute(services.db);
       return d.id;
     }
 
