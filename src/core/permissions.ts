@@ -33,7 +33,9 @@ export type Subject =
   /** An organisation's teams, the groups put on access lists. */
   | { kind: "teams"; orgId: string }
   /** A background job (an import, an export…) and the person it works for. */
-  | { kind: "job"; orgId: string; ownerId: string | null };
+  | { kind: "job"; orgId: string; ownerId: string | null }
+  /** An organisation's family cases (detainee monitoring): codes, reports, updates. */
+  | { kind: "family"; orgId: string };
 
 export type Action =
   | "organisation.view"
@@ -77,7 +79,12 @@ export type Action =
   | "export.download"
   | "names.match"
   | "names.manage-lists"
-  | "names.review-duplicates";
+  | "names.review-duplicates"
+  | "family.view"
+  | "family.manage"
+  | "family.triage"
+  | "family.write-update"
+  | "family.approve-update";
 
 /** What a token needs among its scopes to perform an action. */
 const SCOPE_OF: Record<Action, Scope> = {
@@ -123,6 +130,11 @@ const SCOPE_OF: Record<Action, Scope> = {
   "names.match": "read",
   "names.manage-lists": "write",
   "names.review-duplicates": "write",
+  "family.view": "read",
+  "family.manage": "write",
+  "family.triage": "write",
+  "family.write-update": "write",
+  "family.approve-update": "write",
 };
 
 function sameOrganisation(actor: Actor, action: Action, subject: Subject): boolean {
@@ -235,6 +247,17 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
     case "names.manage-lists":
     case "names.review-duplicates":
       return isDocumenter(actor);
+    // Families (detainee monitoring): every member but a partner sees that cases exist and their
+    // dates; only administrators and editors issue codes, read what families wrote (sealed), turn
+    // it into records, and write and approve what a family is told. The second-person rule for
+    // approving an update depends on the organisation's members: src/monitor/family-updates.ts.
+    case "family.view":
+      return actor.role !== "partner" && subject.kind === "family";
+    case "family.manage":
+    case "family.triage":
+    case "family.write-update":
+    case "family.approve-update":
+      return (actor.role === "admin" || actor.role === "editor") && subject.kind === "family";
   }
 }
 
