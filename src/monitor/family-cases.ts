@@ -5,7 +5,7 @@ import { can, Conflict, Invalid, NotFound, type Actor } from "../core/index.ts";
 import type { Origin, Services, Tx } from "../context.ts";
 import { parseInput } from "../accounts/index.ts";
 import { getEntity } from "../records/index.ts";
-import { FamilyCaseCreateSchema } from "./family-input.ts";
+import { bodyOf, FamilyCaseCreateSchema } from "./family-input.ts";
 import { hashFamilyCode, newCaseReference, newFamilyCode, normaliseFamilyCode, vaultRequired } from "./family-secrets.ts";
 
 /**
@@ -78,7 +78,7 @@ async function insertCode(tx: Tx, services: Services, actor: Actor, caseId: stri
 /** Opens a case and issues its first one-time code. */
 export async function createFamilyCase(services: Services, origin: Origin, actor: Actor, raw: unknown): Promise<IssuedFamilyCode> {
   await requireFamily(services, origin, actor, "family.manage", null);
-  const input = parseInput(FamilyCaseCreateSchema, raw);
+  const input = parseInput(FamilyCaseCreateSchema, await bodyOf(raw));
   await vaultRequired(services.db, actor.orgId);
   await checkRecord(services, origin, actor, input.personId, "Person", "personId");
   await checkRecord(services, origin, actor, input.detentionId, "Detention", "detentionId");

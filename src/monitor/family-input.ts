@@ -63,3 +63,10 @@ export const FamilyReportListSchema = z.strictObject({
   state: z.enum(["new", "accepted", "declined"]).default("new"),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
+
+/** A body read only once the caller's permission is checked: a route passes `() => readJson(c)`. */
+export type LazyBody = () => Promise<unknown>;
+
+export async function bodyOf(raw: unknown): Promise<unknown> {
+  return typeof raw === "function" ? (raw as LazyBody)() : raw;
+}

@@ -116,7 +116,9 @@ export interface FamilyPageView {
  */
 export async function openFamilyPage(services: Services, origin: Origin, secret: string): Promise<FamilyPageView> {
   const found = await caseOfLink(services, origin, secret);
-  await services.db.updateTable("family_cases").set({ link_last_used_at: services.now() }).where("id", "=", found.id).execute();
+  // The day only: a seized database must not give the hour a family opened their page, to match against network records.
+  const today = new Date(services.now().toISOString().slice(0, 10) + "T00:00:00Z");
+  await services.db.updateTable("family_cases").set({ link_last_used_at: today }).where("id", "=", found.id).execute();
   const rows = await services.db
     .selectFrom("family_updates")
     .select(["id", "approved_at", "body_sealed"])

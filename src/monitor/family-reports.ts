@@ -4,7 +4,7 @@ import { Conflict, Invalid, NotFound, type Actor } from "../core/index.ts";
 import type { Origin, Services } from "../context.ts";
 import { createEntity, getEntity, setArchived, type EntityView } from "../records/index.ts";
 import { requireFamily } from "./family-cases.ts";
-import { FamilyAcceptSchema, FamilyDeclineSchema, FamilyReportListSchema } from "./family-input.ts";
+import { bodyOf, FamilyAcceptSchema, FamilyDeclineSchema, FamilyReportListSchema } from "./family-input.ts";
 import type { SealedFamilyReport } from "./family-public.ts";
 import { openForOrganisation, sealForOrganisation } from "./family-secrets.ts";
 
@@ -147,7 +147,7 @@ export interface AcceptedFamilyReport {
  */
 export async function acceptFamilyReport(services: Services, origin: Origin, actor: Actor, reportId: string, raw: unknown): Promise<AcceptedFamilyReport> {
   await requireFamily(services, origin, actor, "family.triage", reportId);
-  const input = parseInput(FamilyAcceptSchema, raw);
+  const input = parseInput(FamilyAcceptSchema, await bodyOf(raw));
   const row = await loadNewReport(services, actor, reportId);
   const report = await openForOrganisation<SealedFamilyReport>(services, actor.orgId, row.content_sealed);
   const kase = await services.db.selectFrom("family_cases").select(["reference", "person_id", "detention_id"]).where("id", "=", row.case_id).executeTakeFirstOrThrow();
@@ -227,7 +227,7 @@ export async function acceptFamilyReport(services: Services, origin: Origin, act
 /** Declines a new report with a reason (sealed like the report): it stays, and nothing is made of it. */
 export async function declineFamilyReport(services: Services, origin: Origin, actor: Actor, reportId: string, raw: unknown): Promise<FamilyReportView> {
   await requireFamily(services, origin, actor, "family.triage", reportId);
-  const input = parseInput(FamilyDeclineSchema, raw);
+  const input = parseInput(FamilyDeclineSchema, await bodyOf(raw));
   await services.db.transaction().execute(async (tx) => {
     const now = services.now();
     const result = await tx

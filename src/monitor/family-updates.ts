@@ -5,7 +5,7 @@ import { parseInput } from "../accounts/index.ts";
 import { Conflict, Forbidden, NotFound, type Actor } from "../core/index.ts";
 import type { Origin, Services } from "../context.ts";
 import { loadFamilyCase, requireFamily } from "./family-cases.ts";
-import { FamilyUpdateSchema } from "./family-input.ts";
+import { bodyOf, FamilyUpdateSchema } from "./family-input.ts";
 import { openForOrganisation, sealForOrganisation } from "./family-secrets.ts";
 
 /**
@@ -32,7 +32,7 @@ export interface FamilyUpdateView {
 /** Writes an update for a case; it waits for approval. */
 export async function writeFamilyUpdate(services: Services, origin: Origin, actor: Actor, caseId: string, raw: unknown): Promise<FamilyUpdateView> {
   await requireFamily(services, origin, actor, "family.write-update", caseId);
-  const input = parseInput(FamilyUpdateSchema, raw);
+  const input = parseInput(FamilyUpdateSchema, await bodyOf(raw));
   const id = randomUUID();
   await services.db.transaction().execute(async (tx) => {
     await loadFamilyCase(tx, actor, caseId);

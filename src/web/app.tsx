@@ -32,6 +32,10 @@ import { mapRoutes } from "./routes/map.tsx";
 import { importRoutes, IMPORT_UPLOAD_PATHS } from "./routes/imports.tsx";
 import { exportRoutes } from "./routes/exports.tsx";
 import { staticAssets } from "./static.ts";
+// Families in detainee monitoring: the organisation's API and pages, and the families' own public pages.
+import { familyApi } from "./routes/family-api.ts";
+import { familyPages } from "./routes/family-pages.tsx";
+import { familyPublicPages } from "./routes/family-public.tsx";
 
 function isApi(c: Context<AppEnv>): boolean {
   const path = new URL(c.req.url).pathname;
@@ -114,6 +118,9 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route("/", vaultPages);
   app.route("/", adminPages);
   app.route("/", accountPages);
+  app.route("/", familyApi);
+  app.route("/", familyPages);
+  app.route("/", familyPublicPages);
 
   app.notFound((c) => {
     if (isApi(c)) return problemResponse(c, { type: "about:blank", title: "Not Found", status: 404, detail: "no such resource", requestId: c.var.requestId });
