@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Origin } from "../../src/context.ts";
 import { Conflict, Forbidden, Invalid, NotFound, Sealed, TooManyRequests, type Actor } from "../../src/core/index.ts";
-import { sealVault, unsealVault, operatorCaller } from "../../src/evidence/index.ts";
+import { operatorCaller, rotateVaultKeys, sealVault, unsealVault } from "../../src/evidence/index.ts";
 import {
   acceptFamilyReport, approveFamilyUpdate, createFamilyCase, declineFamilyReport, getFamilyCase, issueFamilyCode, listFamilyReports, listFamilyUpdates,
   openFamilyPage, redeemFamilyCode, revokeFamilyAccess, submitFamilyReport, withdrawFamilyUpdate, CODE_REFUSED,
@@ -10,7 +10,7 @@ import {
 import { createEntity, getEntity } from "../../src/records/index.ts";
 import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
 import { addMember, addOrganisation, sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
-import { makeKeys, PASSPHRASE, tempDir } from "../evidence/helpers.ts";
+import { makeKeys, PASSPHRASE, TEST_LOG_N, tempDir } from "../evidence/helpers.ts";
 
 const STAFF: Origin = { requestId: "req-family-staff", ip: "198.51.100.7", userAgent: "test" };
 let addressCounter = 0;
@@ -300,6 +300,21 @@ for (const target of databaseTargets()) {
       await assert.rejects(getFamilyCase(services, STAFF, partner, issued.caseId), rejects(Forbidden));
       await assert.rejects(getFamilyCase(services, STAFF, outsider, issued.caseId), rejects(NotFound));
       await assert.rejects(issueFamilyCode(services, STAFF, outsider, issued.caseId), rejects(Conflict));
+    });
+
+    it("keeps reports, reasons and updates readable across a rotation of the vault key, and only with the new one", async () => {
+      const { caseId, secret } = await linkFor();
+      const sent = await submitFamilyReport(services, family(), secret, { names: "Rotated Report" }, "en");
+      await declineFamilyReport(services, STAFF, editor, sent.id, { reason: "kept across rotation" });
+      const update = await (await import("../../src/monitor/index.ts")).writeFamilyUpdate(services, STAFF, editor, caseId, { body: "still readable" });
+      const before = (await services.db.selectFrom("family_updates").select("body_sealed").where("id", "=", update.id).executeTakeFirstOrThrow()).body_sealed;
+      await rotateVaultKeys(services, STAFF, operatorCaller(orgId), { passphrase: PASSPHRASE }, { logN: TEST_LOG_N });
+      const afterwards = (await services.db.selectFrom("family_updates").select("body_sealed").where("id", "=", update.id).executeTakeFirstOrThrow()).body_sealed;
+      assert.ok(!Buffer.from(before).equals(Buffer.from(afterwards)), "re-wrapped for the new key");
+      const declined = (await listFamilyReports(services, STAFF, editor, { state: "declined" })).find((r) => r.id === sent.id)!;
+      assert.equal(declined.report.names, "Rotated Report");
+      assert.equal(declined.declineReason, "kept across rotation");
+      assert.equal((await listFamilyUpdates(services, STAFF, editor, caseId))[0]!.body, "still readable");
     });
 
     it("ties a case to existing records only when they are of the right kind", async () => {
