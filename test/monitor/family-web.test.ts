@@ -112,6 +112,8 @@ for (const target of databaseTargets()) {
       assert.equal((await viewer.get("/monitor/families/reports")).status, 403);
 
       const queue = await (await editor.get("/monitor/families/reports")).text();
+      const untranslated = /family\.(public|staff|messages)\./;
+      assert.doesNotMatch(queue, untranslated);
       assert.ok(queue.includes("ئابدۇرېھىم ھېيىت"));
       const reportId = /action="\/monitor\/families\/reports\/([0-9a-f-]{36})\/accept"/.exec(queue)![1]!;
       const accepted = await editor.submit("/monitor/families/reports", `/monitor/families/reports/${reportId}/accept`, { personId: "", detentionId: "", startDate: "2017-04", restricted: "yes" });
@@ -125,6 +127,8 @@ for (const target of databaseTargets()) {
       assert.ok(!(await (await family.get(link)).text()).includes("ئاقسۇدا"), "not shown before approval");
       const casePage = await (await editor.get(`/monitor/families/${caseId}`)).text();
       const updateId = /action="\/monitor\/families\/updates\/([0-9a-f-]{36})\/approve"/.exec(casePage)![1]!;
+      assert.doesNotMatch(casePage, untranslated);
+      assert.doesNotMatch(done, untranslated);
       // The writer cannot approve their own update while the organisation has a second editor.
       assert.equal((await editor.submit(`/monitor/families/${caseId}`, `/monitor/families/updates/${updateId}/approve`, {})).status, 403);
       const admin = Client.for(services);
