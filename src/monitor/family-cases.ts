@@ -101,9 +101,10 @@ export async function createFamilyCase(services: Services, origin: Origin, actor
 /** Issues a new one-time code for a case (the old open code stops working), also after a revocation. */
 export async function issueFamilyCode(services: Services, origin: Origin, actor: Actor, caseId: string): Promise<IssuedFamilyCode> {
   await requireFamily(services, origin, actor, "family.manage", caseId);
-  await vaultRequired(services.db, actor.orgId);
   return services.db.transaction().execute(async (tx) => {
+    // Another organisation's case is not found, whatever the state of the caller's own keys.
     const row = await loadFamilyCase(tx, actor, caseId);
+    await vaultRequired(tx, actor.orgId);
     // Issuing after a revocation reopens the case: the family will get a new link from the new code.
     if (row.revoked_at) await tx.updateTable("family_cases").set({ revoked_at: null, revoked_by: null }).where("id", "=", caseId).execute();
     const { code, expiresAt } = await insertCode(tx, services, actor, caseId);
