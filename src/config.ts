@@ -34,6 +34,7 @@ const EnvironmentSchema = z.object({
   VIGIL_MAX_IMPORT_BYTES: positiveInt(1, 2 ** 40).default(256 * 1024 ** 2),
   VIGIL_DEFAULT_LOCALE: z.enum(["en", "ug", "zh-Hans"]).default("en"),
   VIGIL_INVITATION_DAYS: positiveInt(1, 60).default(7),
+  VIGIL_FAMILY_CODE_DAYS: positiveInt(1, 365).default(30),
   VIGIL_CHROMIUM: z.string().min(1).default("/usr/bin/chromium"),
   VIGIL_CAPTURE_TIMEOUT_SECONDS: positiveInt(1, 3600).default(60),
   VIGIL_CAPTURE_MAX_BYTES: positiveInt(1024, 2 ** 40).default(200 * 1024 ** 2),
@@ -75,6 +76,8 @@ export type Config = {
   maxImportBytes: number;
   defaultLocale: "en" | "ug" | "zh-Hans";
   invitationDays: number;
+  /** How long a family's one-time access code stays valid, in days. */
+  familyCodeDays: number;
   /** The Chromium that web captures drive (Debian's by default). */
   chromiumPath: string;
   /** How long one web capture may take to load the page and its resources. */
@@ -120,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxImportBytes: e.VIGIL_MAX_IMPORT_BYTES,
     defaultLocale: e.VIGIL_DEFAULT_LOCALE,
     invitationDays: e.VIGIL_INVITATION_DAYS,
+    familyCodeDays: e.VIGIL_FAMILY_CODE_DAYS,
     chromiumPath: e.VIGIL_CHROMIUM,
     captureTimeoutMs: e.VIGIL_CAPTURE_TIMEOUT_SECONDS * 1000,
     captureMaxBytes: e.VIGIL_CAPTURE_MAX_BYTES,

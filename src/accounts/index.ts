@@ -15,3 +15,5 @@ export { checkPasswordStrength, hashPassword, PASSWORD_MIN } from "./passwords.t
 export { newPseudonym } from "./setup.ts";
 export { parseInput, emailSchema, nameSchema } from "./input.ts";
 export { createAdministrator, listAllUsers, issueTokenForUser } from "./operator.ts";
+// Families in detainee monitoring throttle their public page by address like sign-in (src/monitor/family-public.ts).
+export { clearFailures, recordFailure, secondsUntilAllowed } from "./throttle.ts";

@@ -35,7 +35,9 @@ export type Subject =
   /** A background job (an import, an export…) and the person it works for. */
   | { kind: "job"; orgId: string; ownerId: string | null }
   /** An organisation's monitoring alerts, their rules, webhooks, and its members' subscriptions and feeds. */
-  | { kind: "alerts"; orgId: string };
+  | { kind: "alerts"; orgId: string }
+  /** An organisation's family cases (detainee monitoring): codes, reports, updates. */
+  | { kind: "family"; orgId: string };
 
 export type Action =
   | "organisation.view"
@@ -84,7 +86,12 @@ export type Action =
   | "alert.acknowledge"
   | "alert.subscribe"
   | "alert.subscribe-organisation"
-  | "alert.configure";
+  | "alert.configure"
+  | "family.view"
+  | "family.manage"
+  | "family.triage"
+  | "family.write-update"
+  | "family.approve-update";
 
 /** What a token needs among its scopes to perform an action. */
 const SCOPE_OF: Record<Action, Scope> = {
@@ -135,6 +142,11 @@ const SCOPE_OF: Record<Action, Scope> = {
   "alert.subscribe": "write",
   "alert.subscribe-organisation": "write",
   "alert.configure": "admin",
+  "family.view": "read",
+  "family.manage": "write",
+  "family.triage": "write",
+  "family.write-update": "write",
+  "family.approve-update": "write",
 };
 
 function sameOrganisation(actor: Actor, action: Action, subject: Subject): boolean {
@@ -260,6 +272,17 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
       return actor.role === "admin" || actor.role === "editor";
     case "alert.configure":
       return actor.role === "admin";
+    // Families (detainee monitoring): every member but a partner sees that cases exist and their
+    // dates; only administrators and editors issue codes, read what families wrote (sealed), turn
+    // it into records, and write and approve what a family is told. The second-person rule for
+    // approving an update depends on the organisation's members: src/monitor/family-updates.ts.
+    case "family.view":
+      return actor.role !== "partner" && subject.kind === "family";
+    case "family.manage":
+    case "family.triage":
+    case "family.write-update":
+    case "family.approve-update":
+      return (actor.role === "admin" || actor.role === "editor") && subject.kind === "family";
   }
 }
 

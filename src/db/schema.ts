@@ -756,3 +756,64 @@ export interface AlertFeedsTable {
 }
 
 export type AlertRow = Selectable<AlertsTable>;
+// Families in detainee monitoring: cases, one-time codes, sealed reports and approved updates (migration 0014).
+export interface Schema {
+  family_cases: FamilyCasesTable;
+  family_codes: FamilyCodesTable;
+  family_reports: FamilyReportsTable;
+  family_updates: FamilyUpdatesTable;
+}
+
+export interface FamilyCasesTable {
+  id: string;
+  org_id: string;
+  reference: string;
+  person_id: string | null;
+  detention_id: string | null;
+  link_hash: string | null;
+  link_issued_at: Date | null;
+  link_last_used_at: Date | null;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+  created_by: string;
+  created_at: DefaultNow;
+}
+
+export interface FamilyCodesTable {
+  id: string;
+  org_id: string;
+  case_id: string;
+  code_hash: string;
+  issued_by: string;
+  issued_at: Date;
+  expires_at: Date;
+  used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface FamilyReportsTable {
+  id: string;
+  org_id: string;
+  case_id: string;
+  content_sealed: Buffer;
+  received_at: Date;
+  state: ColumnType<string, string | undefined, string>;
+  decided_by: string | null;
+  decided_at: Date | null;
+  decline_reason_sealed: Buffer | null;
+  source_id: string | null;
+  person_id: string | null;
+  detention_id: string | null;
+}
+
+export interface FamilyUpdatesTable {
+  id: string;
+  org_id: string;
+  case_id: string;
+  body_sealed: Buffer;
+  written_by: string;
+  written_at: Date;
+  state: ColumnType<string, string | undefined, string>;
+  approved_by: string | null;
+  approved_at: Date | null;
+}

@@ -284,6 +284,8 @@ export async function rotateVaultKeys(
         replaced.push(row.ciphertext_sha256);
       }
       const secretValues = await rewrapSecretValues(tx, orgId, old, nextRecipient);
+      // What families wrote and were told (src/monitor/family*.ts) is sealed to the same key.
+      await rewrapFamilyValues(tx, orgId, old, nextRecipient);
       if (secretValues > 0) {
         await appendCustodyEvent(tx, services, { kind: "key_rotated", orgId, subject: `vault:${orgId}`, actorPseudonym: ledgerActor(caller), details: { rewrappedValues: secretValues, generation: ring.generation + 1 } });
       }
@@ -324,6 +326,25 @@ async function rewrapSecretValues(tx: Tx, orgId: string, old: X25519Identity, ne
       count++;
     }
     after = rows[rows.length - 1]!.id;
+  }
+}
+
+/** Re-wraps the sealed family reports, decline reasons and updates for the new recipient, in the caller's transaction. */
+async function rewrapFamilyValues(tx: Tx, orgId: string, old: X25519Identity, next: X25519Recipient): Promise<void> {
+  const rewrap = async (sealed: Buffer): Promise<Buffer> => {
+    const parts: Buffer[] = [];
+    await rewrapHeader([old], [next], [sealed], (c) => void parts.push(c));
+    return Buffer.concat(parts);
+  };
+  for (const row of await tx.selectFrom("family_reports").select(["id", "content_sealed", "decline_reason_sealed"]).where("org_id", "=", orgId).execute()) {
+    await tx
+      .updateTable("family_reports")
+      .set({ content_sealed: await rewrap(row.content_sealed), decline_reason_sealed: row.decline_reason_sealed ? await rewrap(row.decline_reason_sealed) : null })
+      .where("id", "=", row.id)
+      .execute();
+  }
+  for (const row of await tx.selectFrom("family_updates").select(["id", "body_sealed"]).where("org_id", "=", orgId).execute()) {
+    await tx.updateTable("family_updates").set({ body_sealed: await rewrap(row.body_sealed) }).where("id", "=", row.id).execute();
   }
 }
 

@@ -36,6 +36,10 @@ import { monitorApiRoutes } from "./routes/monitor-api.ts";
 import { monitorPages } from "./monitor/pages.tsx";
 import { alertRoutes } from "./routes/alerts.tsx";
 import { unreadCount } from "../monitor/index.ts";
+// Families in detainee monitoring: the organisation's API and pages, and the families' own public pages.
+import { familyApi } from "./routes/family-api.ts";
+import { familyPages } from "./routes/family-pages.tsx";
+import { familyPublicPages } from "./routes/family-public.tsx";
 
 function isApi(c: Context<AppEnv>): boolean {
   const path = new URL(c.req.url).pathname;
@@ -127,6 +131,9 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route("/", adminPages);
   app.route("/", accountPages);
   app.route("/", alertRoutes);
+  app.route("/", familyApi);
+  app.route("/", familyPages);
+  app.route("/", familyPublicPages);
 
   app.notFound((c) => {
     if (isApi(c)) return problemResponse(c, { type: "about:blank", title: "Not Found", status: 404, detail: "no such resource", requestId: c.var.requestId });

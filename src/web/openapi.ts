@@ -11,6 +11,7 @@ import { importExportPaths } from "./openapi-imports.ts";
 import { captureAndLinkPaths } from "./openapi-capture.ts";
 import { monitorPaths } from "./openapi-monitor.ts";
 import { alertPaths } from "./openapi-alerts.ts";
+import { familyPaths } from "./openapi-family.ts";
 
 /** The API's schemas, written once in zod: the OpenAPI document is generated from them. */
 export const ProblemSchema = z
@@ -163,6 +164,7 @@ export function openApiDocument() {
       ...importExportPaths(json, jsonInput, problem),
       ...monitorPaths(json, jsonInput, problem, EntitySchema),
       ...alertPaths(json, jsonInput, problem),
+      ...familyPaths(json, jsonInput, problem),
       "/api/v1/me": {
         get: {
           summary: "The caller: user, organisation, role",

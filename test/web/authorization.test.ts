@@ -271,6 +271,36 @@ const TABLE: Record<string, Access> = {
   "POST /alerts/webhooks": "admin",
   "POST /alerts/webhooks/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/revoke": "admin",
   "GET /alerts/webhooks/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "admin",
+  // Families (detainee monitoring): every reader sees that cases exist; administrators and editors issue
+  // codes, read what families wrote and approve what they are told. The families' own pages need no account.
+  "GET /api/v1/family/cases": "reader",
+  "POST /api/v1/family/cases": "editor",
+  "GET /api/v1/family/cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /api/v1/family/cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/codes": "editor",
+  "POST /api/v1/family/cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/revoke": "editor",
+  "GET /api/v1/family/cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/updates": "editor",
+  "POST /api/v1/family/cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/updates": "editor",
+  "POST /api/v1/family/updates/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/approve": "editor",
+  "POST /api/v1/family/updates/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/withdraw": "editor",
+  "GET /api/v1/family/reports": "editor",
+  "GET /api/v1/family/reports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "editor",
+  "POST /api/v1/family/reports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/accept": "editor",
+  "POST /api/v1/family/reports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/decline": "editor",
+  "GET /monitor/families": "reader",
+  "POST /monitor/families": "editor",
+  "GET /monitor/families/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /monitor/families/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/codes": "editor",
+  "POST /monitor/families/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/revoke": "editor",
+  "POST /monitor/families/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/updates": "editor",
+  "POST /monitor/families/updates/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/approve": "editor",
+  "POST /monitor/families/updates/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/withdraw": "editor",
+  "GET /monitor/families/reports": "editor",
+  "POST /monitor/families/reports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/accept": "editor",
+  "POST /monitor/families/reports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/decline": "editor",
+  "GET /family": "public",
+  "POST /family": "public",
+  "GET /family/c/:secret{[A-Za-z0-9_-]{43}}": "public",
+  "POST /family/c/:secret{[A-Za-z0-9_-]{43}}/report": "public",
   "GET /admin/vault": "admin",
   "POST /admin/vault/init": "admin",
   "POST /admin/vault/unseal": "admin",
@@ -327,7 +357,8 @@ for (const target of databaseTargets()) {
     // Routes whose made-up record is rightly not found by an allowed caller (and every record route:
     // the id given is a user's, not a record's).
     const NO_SUCH_TOKEN = "00000000-0000-4000-8000-000000000000";
-    const EXPECTED_404 = new Set(["/account/tokens/" + NO_SUCH_TOKEN + "/revoke", "/invite/vgi_not-a-real-invitation", "/ledger/watch/tile/entries/*", "/ledger/watch/tile/*"]);
+    const NO_SUCH_FAMILY_LINK = "A".repeat(43);
+    const EXPECTED_404 = new Set(["/account/tokens/" + NO_SUCH_TOKEN + "/revoke", "/invite/vgi_not-a-real-invitation", "/ledger/watch/tile/entries/*", "/ledger/watch/tile/*", `/family/c/${NO_SUCH_FAMILY_LINK}`, `/family/c/${NO_SUCH_FAMILY_LINK}/report`]);
 
     // Alert, subscription, feed and webhook ids made up by the table: rightly not found.
     const ALERT_ID_PATHS = /^\/(api\/v1\/(alerts|subscriptions|webhooks|feeds)\/|alerts\/((watch|feeds|webhooks)\/)?)[0-9a-f]{8}-/;
@@ -347,7 +378,8 @@ for (const target of databaseTargets()) {
         .replace(":org", "watch")
         .replace(":list{[a-z0-9][a-z0-9_-]{0,63}}", "watchlist")
         .replace(/:token\{vgf_[^/]*\}\}/, `vgf_${"A".repeat(43)}`)
-        .replace(":token", "vgi_not-a-real-invitation");
+        .replace(":token", "vgi_not-a-real-invitation")
+        .replace(/:secret\{.*?\{43\}\}/, NO_SUCH_FAMILY_LINK);
     }
 
     const BODIES: Record<string, Record<string, string>> = {
@@ -408,7 +440,7 @@ for (const target of databaseTargets()) {
             if (res.status !== 404) problems.push(`${route}: outsider got ${res.status}, not 404`);
           } else if (caller !== "outsider" && ROLES_OF[access] && !ROLES_OF[access].includes(caller)) {
             if (res.status !== 403) problems.push(`${route}: ${caller} got ${res.status}, not 403`);
-          } else if (res.status === 404 && !EXPECTED_404.has(path) && !ALERT_ID_PATHS.test(path) && !/^\/(api\/v1\/(entities|merges|bulk|teams|imports|exports|jobs|evidence-links|captures|detentions|people|facilities)\/|monitor\/(detentions|facilities)\/|evidence\/(to|links)\b|captures\/[0-9a-f]{8}-|(imports|exports)\/[0-9a-f]{8}-|records\/((merges|bulk)\/)?[0-9a-f]{8}-)/.test(path)) {
+          } else if (res.status === 404 && !EXPECTED_404.has(path) && !ALERT_ID_PATHS.test(path) && !/^\/(api\/v1\/(entities|merges|bulk|teams|imports|exports|jobs|evidence-links|captures|detentions|people|facilities)\/|monitor\/(detentions|facilities)\/|evidence\/(to|links)\b|captures\/[0-9a-f]{8}-|(imports|exports)\/[0-9a-f]{8}-|records\/((merges|bulk)\/)?[0-9a-f]{8}-|api\/v1\/family\/(cases|updates|reports)\/[0-9a-f]{8}-|monitor\/families\/((updates|reports)\/)?[0-9a-f]{8}-)/.test(path)) {
             problems.push(`${route}: ${caller} got 404`);
           } else if (res.status === 401 || res.status === 403 || (sentToSignIn && !route.includes("logout") && !route.includes("revoke-all"))) {
             problems.push(`${route}: ${caller} refused with ${res.status} ${location}`);
