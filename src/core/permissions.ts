@@ -77,7 +77,9 @@ export type Action =
   | "export.download"
   | "names.match"
   | "names.manage-lists"
-  | "names.review-duplicates";
+  | "names.review-duplicates"
+  // Detainee monitoring: the silence dashboard and its facility map.
+  | "monitor.read-silence";
 
 /** What a token needs among its scopes to perform an action. */
 const SCOPE_OF: Record<Action, Scope> = {
@@ -123,6 +125,7 @@ const SCOPE_OF: Record<Action, Scope> = {
   "names.match": "read",
   "names.manage-lists": "write",
   "names.review-duplicates": "write",
+  "monitor.read-silence": "read",
 };
 
 function sameOrganisation(actor: Actor, action: Action, subject: Subject): boolean {
@@ -235,6 +238,10 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
     case "names.manage-lists":
     case "names.review-duplicates":
       return isDocumenter(actor);
+    // Who has gone silent: every member but a partner, each row only if its detention is one they
+    // may know of (and a guarded one only if they may read its restricted part: asked in the query).
+    case "monitor.read-silence":
+      return actor.role !== "partner";
   }
 }
 

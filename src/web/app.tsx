@@ -32,6 +32,7 @@ import { mapRoutes } from "./routes/map.tsx";
 import { importRoutes, IMPORT_UPLOAD_PATHS } from "./routes/imports.tsx";
 import { exportRoutes } from "./routes/exports.tsx";
 import { staticAssets } from "./static.ts";
+import { monitorRoutes } from "./routes/monitor.tsx";
 
 function isApi(c: Context<AppEnv>): boolean {
   const path = new URL(c.req.url).pathname;
@@ -103,6 +104,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route("/", screeningPages);
   app.route("/", searchRoutes);
   app.route("/", mapRoutes);
+  app.route("/", monitorRoutes);
   app.route("/", importRoutes);
   app.route("/", exportRoutes);
   app.route("/", ledgerRoutes);

@@ -9,6 +9,7 @@ import { ALGORITHMS, EntityExampleSchema, ListArchiveSchema, ListCreateSchema, L
 import { MATCH_CAP, MAX_PAGE_SIZE, MAX_QUERY_CHARS, MAX_RANKED } from "../search/index.ts";
 import { importExportPaths } from "./openapi-imports.ts";
 import { captureAndLinkPaths } from "./openapi-capture.ts";
+import { silencePaths } from "./openapi-monitor.ts";
 
 /** The API's schemas, written once in zod: the OpenAPI document is generated from them. */
 export const ProblemSchema = z
@@ -155,6 +156,7 @@ export function openApiDocument() {
       ...matchPaths(),
       ...searchPaths(),
       ...mapPaths(),
+      ...silencePaths(json, problem),
       ...evidencePaths(),
       ...captureAndLinkPaths(json, jsonInput, problem, EvidenceSummarySchema),
       ...ledgerPaths(),

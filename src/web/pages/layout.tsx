@@ -17,7 +17,7 @@ const LOCALE_NAMES: Record<Locale, { label: string; dir: "ltr" | "rtl" }> = {
   "zh-Hans": { label: "简体中文", dir: "ltr" },
 };
 
-const AREAS = ["detainees", "accountability"] as const;
+const AREAS = ["accountability"] as const;
 
 const Navigation: FC<{ page: PageContext }> = ({ page }) => {
   const { t, principal, path } = page;
@@ -41,6 +41,7 @@ const Navigation: FC<{ page: PageContext }> = ({ page }) => {
         {["admin", "editor", "researcher"].includes(principal.actor.role) ? link("/imports", t("nav.imports")) : null}
         {principal.actor.role !== "partner" ? link("/exports", t("nav.exports")) : null}
         {principal.actor.role !== "partner" ? link("/screening", t("nav.names")) : null}
+        {principal.actor.role !== "partner" ? link("/monitor", t("nav.detainees")) : null}
         {AREAS.map((area) => (
           <li>
             <span class="nav-soon" aria-disabled="true">
