@@ -7,7 +7,7 @@ import { sql, type Expression, type RawBuilder, type SqlBool } from "kysely";
 import type { Actor } from "../core/index.ts";
 import type { Tx } from "../context.ts";
 import { visibleTo } from "../records/index.ts";
-import { DEFAULT_SILENCE_DAYS, type SilenceFilter, type Urgency } from "./silence-input.ts";
+import { addDays, DEFAULT_SILENCE_DAYS, type SilenceFilter, type Urgency } from "./silence-input.ts";
 
 type Fragment = RawBuilder<unknown>;
 
@@ -17,33 +17,65 @@ function readsRestricted(actor: Actor, ref: string): Fragment {
   return sql`EXISTS (SELECT 1 FROM entity_access a WHERE a.entity_id = ${sql.ref(ref)} AND a.user_id = ${actor.userId})`;
 }
 
-/** Days of silence of row `m` on `today`; null when no proof of life was ever recorded. */
-export function silenceDays(today: string): Fragment {
-  return sql`(${today}::date - m.last_proof_of_life::date)`;
+/**
+ * The last days of proof of life that make row `m` overdue (strictly before) and approaching (on
+ * or before), as YYYY-MM-DD text: computed once for the organisation's default window, per row only
+ * for a case with its own. Text compares as dates do, so the counts read the index and parse nothing.
+ */
+function cutoffs(today: string): { overdue: Fragment; approaching: Fragment } {
+  // urgencyOf: overdue when days > window, i.e. the proof of life is before today - window; approaching
+  // when 4·days ≥ 3·window, i.e. days ≥ ceil(3·window / 4).
+  const own = (days: Fragment) => sql`to_char(${today}::date - ${days}, 'YYYY-MM-DD')`;
+  return {
+    overdue: sql`CASE WHEN m.silence_days IS NULL THEN ${addDays(today, -DEFAULT_SILENCE_DAYS)} ELSE ${own(sql`m.silence_days`)} END`,
+    approaching: sql`CASE WHEN m.silence_days IS NULL THEN ${addDays(today, -Math.ceil((3 * DEFAULT_SILENCE_DAYS) / 4))} ELSE ${own(sql`((3 * m.silence_days + 3) / 4)`)} END`,
+  };
 }
 
-/** The urgency of row `m` on `today`, as urgencyOf computes it. */
-export function urgencySql(today: string): Fragment {
-  const days = silenceDays(today);
-  const window = sql`COALESCE(m.silence_days, ${DEFAULT_SILENCE_DAYS})`;
-  return sql`CASE WHEN m.last_proof_of_life IS NULL THEN 'never' WHEN ${days} > ${window} THEN 'overdue' WHEN ${days} * 4 >= ${window} * 3 THEN 'approaching' ELSE 'recent' END`;
+/** Whether row `m` has the given urgency on `today`, as urgencyOf decides it. */
+function urgencyIs(urgency: Urgency, today: string): Fragment {
+  const cut = cutoffs(today);
+  switch (urgency) {
+    case "never":
+      return sql`m.last_proof_of_life IS NULL`;
+    case "overdue":
+      return sql`m.last_proof_of_life < ${cut.overdue}`;
+    case "approaching":
+      return sql`(m.last_proof_of_life >= ${cut.overdue} AND m.last_proof_of_life <= ${cut.approaching})`;
+    case "recent":
+      return sql`m.last_proof_of_life > ${cut.approaching}`;
+  }
 }
 
 /**
- * The live rows of the actor's organisation it may see, matching the filter. `urgency: false`
+ * The live rows of the actor's organisation it may see, matching the filter (administrators see
+ * every row: restricted records included, by the records' rule). `urgency: false`
  * leaves the urgency filter out (the counts by urgency are of every level).
  */
 export function silenceBase(db: Tx, actor: Actor, filter: SilenceFilter, today: string, options: { urgency?: boolean; facility?: boolean } = {}) {
-  let q = db
-    .selectFrom("monitor_detentions as m")
-    .innerJoin("entities as e", "e.id", "m.detention_id")
-    .where("m.org_id", "=", actor.orgId)
-    .where("m.ongoing", "=", true)
-    .where("m.archived", "=", false)
-    .where("e.archived_at", "is", null)
-    // The records' own rule on the detention's record (same organisation; restricted only for its list).
-    .where((eb) => visibleTo(actor)(eb as never) as Expression<SqlBool>);
-  if (actor.role !== "admin") q = q.where(sql<SqlBool>`(NOT m.guarded OR ${readsRestricted(actor, "m.detention_id")})`);
+  let q = db.selectFrom("monitor_detentions as m").where("m.org_id", "=", actor.orgId).where("m.ongoing", "=", true).where("m.archived", "=", false);
+  if (actor.role !== "admin") {
+    // The projection marks a row guarded whenever the detention's record is restricted (or anything
+    // in the row is), so an unguarded row is one every reader of the organisation may know of and is
+    // decided from the index alone. A guarded row asks the records' own rule (visibleTo) of the
+    // detention's record, and that the actor may read its restricted part.
+    q = q.where((eb) =>
+      eb.or([
+        eb("m.guarded", "=", false),
+        eb.and([
+          sql<SqlBool>`${readsRestricted(actor, "m.detention_id")}`,
+          eb.exists(
+            db
+              .selectFrom("entities as e")
+              .select("e.id")
+              .where(sql<SqlBool>`e.id = m.detention_id`)
+              .where("e.archived_at", "is", null)
+              .where((inner) => visibleTo(actor)(inner as never) as Expression<SqlBool>),
+          ),
+        ]),
+      ]),
+    );
+  }
   if (filter.status.length > 0) q = q.where("m.status", "in", filter.status);
   if (options.facility !== false && filter.facility.length > 0) q = q.where("m.facility_id", "in", filter.facility);
   if (filter.minDays !== undefined) {
@@ -60,7 +92,7 @@ export function silenceBase(db: Tx, actor: Actor, filter: SilenceFilter, today: 
         AND (NOT p.restricted OR ${readsRestricted(actor, "p.id")})
         AND (s.sensitivity <> 'restricted' OR ${readsRestricted(actor, "p.id")}))`);
   }
-  if (options.urgency !== false && filter.urgency.length > 0) q = q.where(sql<SqlBool>`${urgencySql(today)} = ANY(${filter.urgency}::text[])`);
+  if (options.urgency !== false && filter.urgency.length > 0) q = q.where(sql<SqlBool>`(${sql.join(filter.urgency.map((u) => urgencyIs(u, today)), sql` OR `)})`);
   return q;
 }
 
@@ -106,16 +138,18 @@ export type UrgencyCounts = Record<Urgency, number>;
 
 /** How many rows match the filter, by urgency (the urgency filter left out so every level is counted). */
 export async function silenceCounts(db: Tx, actor: Actor, filter: SilenceFilter, today: string): Promise<UrgencyCounts> {
-  const urgency = urgencySql(today);
+  const cut = cutoffs(today);
   const row = await silenceBase(db, actor, filter, today, { urgency: false })
     .select([
-      sql<string>`count(*) FILTER (WHERE ${urgency} = 'never')`.as("never"),
-      sql<string>`count(*) FILTER (WHERE ${urgency} = 'overdue')`.as("overdue"),
-      sql<string>`count(*) FILTER (WHERE ${urgency} = 'approaching')`.as("approaching"),
-      sql<string>`count(*) FILTER (WHERE ${urgency} = 'recent')`.as("recent"),
+      sql<string>`count(*)`.as("all"),
+      sql<string>`count(*) FILTER (WHERE m.last_proof_of_life IS NULL)`.as("never"),
+      sql<string>`count(*) FILTER (WHERE m.last_proof_of_life < ${cut.overdue})`.as("overdue"),
+      sql<string>`count(*) FILTER (WHERE m.last_proof_of_life <= ${cut.approaching})`.as("early"),
     ])
     .executeTakeFirstOrThrow();
-  return { never: Number(row.never), overdue: Number(row.overdue), approaching: Number(row.approaching), recent: Number(row.recent) };
+  const [all, never, overdue, early] = [row.all, row.never, row.overdue, row.early].map(Number) as [number, number, number, number];
+  // Every row with a proof of life is overdue, approaching or recent; "early" counts the first two.
+  return { never, overdue, approaching: early - overdue, recent: all - never - early };
 }
 
 export interface FacilityAggregate {
@@ -130,14 +164,14 @@ export interface FacilityAggregate {
 
 /** The matching rows grouped by facility (null: none recorded). */
 export async function silenceByFacility(db: Tx, actor: Actor, filter: SilenceFilter, today: string): Promise<FacilityAggregate[]> {
-  const urgency = urgencySql(today);
+  const cut = cutoffs(today);
   const rows = await silenceBase(db, actor, filter, today)
     .select([
       "m.facility_id",
       sql<string>`count(*)`.as("held"),
-      sql<string>`count(*) FILTER (WHERE ${urgency} = 'never')`.as("never"),
-      sql<string>`count(*) FILTER (WHERE ${urgency} = 'overdue')`.as("overdue"),
-      sql<string>`count(*) FILTER (WHERE ${urgency} = 'approaching')`.as("approaching"),
+      sql<string>`count(*) FILTER (WHERE m.last_proof_of_life IS NULL)`.as("never"),
+      sql<string>`count(*) FILTER (WHERE m.last_proof_of_life < ${cut.overdue})`.as("overdue"),
+      sql<string>`count(*) FILTER (WHERE m.last_proof_of_life >= ${cut.overdue} AND m.last_proof_of_life <= ${cut.approaching})`.as("approaching"),
       sql<string | null>`min(m.last_proof_of_life)`.as("oldest"),
     ])
     .groupBy("m.facility_id")

@@ -2,7 +2,8 @@
 // facilities coloured by the silence of those held there. Permission first, then the input, then
 // the queries of silence-query.ts; names, statuses and places as the caller may read them.
 import { can, Invalid, type Actor } from "../core/index.ts";
-import type { Origin, Services } from "../context.ts";
+import { sql } from "kysely";
+import type { Origin, Services, Tx } from "../context.ts";
 import { requirePermission } from "../audit/index.ts";
 import { parseInput } from "../accounts/index.ts";
 import { findSchema, loadVocabularies, viewEntities, visibleIds, type EntityView, type TermView } from "../records/index.ts";
@@ -50,6 +51,18 @@ export async function requireSilenceReading(services: Services, origin: Origin, 
   await requirePermission(services, origin, can(actor, "monitor.read-silence", { kind: "records", orgId: actor.orgId }), actor, "monitor.read-silence", { type: "entity", id: null });
 }
 
+/**
+ * Runs the dashboard's reads with PostgreSQL's JIT compiler off. Counting every live row makes the
+ * planner's estimate cross jit_above_cost, and compiling then takes several times longer than the
+ * index-only scan it would speed up (measured: 680 ms of compiling for a 50 ms scan).
+ */
+async function withoutJit<T>(services: Services, read: (tx: Tx) => Promise<T>): Promise<T> {
+  return services.db.transaction().execute(async (tx) => {
+    await sql`SET LOCAL jit = off`.execute(tx);
+    return read(tx);
+  });
+}
+
 function encodeCursor(parts: [string, string]): string {
   return Buffer.from(JSON.stringify(parts)).toString("base64url");
 }
@@ -95,7 +108,7 @@ export async function listSilence(services: Services, origin: Origin, actor: Act
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   await checkFilter(services, actor, query);
   const today = dayOf(services.now());
-  const [rows, counts] = await Promise.all([silencePage(services.db, actor, query, today, after, query.limit + 1), silenceCounts(services.db, actor, query, today)]);
+  const { rows, counts } = await withoutJit(services, async (tx) => ({ rows: await silencePage(tx, actor, query, today, after, query.limit + 1), counts: await silenceCounts(tx, actor, query, today) }));
   const page = rows.slice(0, query.limit);
   const views = new Map(
     (await viewEntities(services, actor, [...new Set(page.flatMap((r) => [r.person_id, r.facility_id].filter((id): id is string => id !== null)))])).map((v) => [v.id, v]),
@@ -172,7 +185,7 @@ export async function facilitySilence(services: Services, origin: Origin, actor:
   const filter = parseInput(FacilitySilenceQuerySchema, raw);
   await checkFilter(services, actor, filter);
   const today = dayOf(services.now());
-  const groups = await silenceByFacility(services.db, actor, filter, today);
+  const groups = await withoutJit(services, (tx) => silenceByFacility(tx, actor, filter, today));
   const views = new Map((await viewEntities(services, actor, groups.flatMap((g) => (g.facility_id ? [g.facility_id] : [])))).map((v) => [v.id, v]));
   let unplaced = 0;
   const facilities: FacilitySilence[] = [];
