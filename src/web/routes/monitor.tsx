@@ -93,6 +93,8 @@ function hrefWith(path: string, params: URLSearchParams, changes: Record<string,
   return text ? `${path}?${text}` : path;
 }
 
+const FORM_FIELDS = ["name", "minDays", "urgency", "status", "facility"];
+
 function ErrorSummary({ page, problem }: { page: PageContext; problem: FormProblem | undefined }) {
   if (!problem) return null;
   return (
@@ -101,11 +103,11 @@ function ErrorSummary({ page, problem }: { page: PageContext; problem: FormProbl
       <p>{problem.message}</p>
       {Object.keys(problem.errors).length > 0 ? (
         <ul>
-          {Object.entries(problem.errors).map(([field, message]) => (
-            <li>
-              <a href={`#s-${field.split(".")[0]}`}>{page.t(`silence.fields.${field.split(".")[0]}`)}</a>: {message}
-            </li>
-          ))}
+          {Object.entries(problem.errors).map(([field, message]) => {
+            const name = field.split(".")[0]!;
+            // Fields of the form link to it; the cursor, the page size and unknown parameters come from the address.
+            return <li>{FORM_FIELDS.includes(name) ? <a href={`#s-${name}`}>{page.t(`silence.fields.${name}`)}</a> : name === "_" ? page.t("silence.address") : page.t(`silence.fields.${name}`)}: {message}</li>;
+          })}
         </ul>
       ) : null}
     </div>
