@@ -279,6 +279,7 @@ for (const target of databaseTargets()) {
       assert.match(chinese, /谁已失去音讯/);
       assert.match(chinese, /已逾期/);
       assert.ok(chinese.includes("Gulshan Abbas") && !chinese.includes("Ilham Tohti"));
+      assert.match(chinese, /href="\/monitor\/facilities\?urgency=overdue"/, "the map view keeps the filters");
       const refused = await viewer.get("/monitor?minDays=many");
       assert.equal(refused.status, 422);
       assert.match(await refused.text(), /error-summary/);

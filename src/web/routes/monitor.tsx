@@ -184,7 +184,8 @@ function Tabs({ page, path, params }: { page: PageContext; path: string; params:
       </a>
     </li>
   );
-  const keep = silenceParams({ status: params.getAll("status"), facility: params.getAll("facility"), urgency: params.getAll("urgency").filter((u): u is Urgency => (URGENCIES as readonly string[]).includes(u)) });
+  // The filters carry over; the page (cursor, size) does not.
+  const keep = new URLSearchParams([...params].filter(([k]) => k !== "cursor" && k !== "limit"));
   const query = keep.toString() ? `?${keep.toString()}` : "";
   return (
     <nav aria-label={t("silence.views")} class="map-nav">
