@@ -280,6 +280,9 @@ for (const target of databaseTargets()) {
       assert.match(chinese, /已逾期/);
       assert.ok(chinese.includes("Gulshan Abbas") && !chinese.includes("Ilham Tohti"));
       assert.match(chinese, /href="\/monitor\/facilities\?urgency=overdue"/, "the map view keeps the filters");
+      const chineseRefusal = await client.get("/monitor?minDays=many");
+      assert.equal(chineseRefusal.status, 422);
+      assert.match(await chineseRefusal.text(), /0 到 36500 之间的整数天数/);
       const refused = await viewer.get("/monitor?minDays=many");
       assert.equal(refused.status, 422);
       assert.match(await refused.text(), /error-summary/);

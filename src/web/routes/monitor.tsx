@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import type { Child } from "hono/jsx";
-import { facilitySilence, listSilence, requireSilenceReading, silenceParams, URGENCIES, type FacilitySilence, type FacilitySilenceMap, type SilenceItem, type SilencePage, type Urgency } from "../../monitor/index.ts";
+import { facilitySilence, listSilence, MAX_SILENCE_PAGE, requireSilenceReading, silenceParams, URGENCIES, type FacilitySilence, type FacilitySilenceMap, type SilenceItem, type SilencePage, type Urgency } from "../../monitor/index.ts";
 import { loadVocabularies, termLabel, type TermView } from "../../records/index.ts";
 import { basemapAttribution, Basemap, toPixels, viewAround, type View } from "../../map/index.ts";
 import { project, unproject, zoomToFit } from "../../../client/map.core.js";
@@ -334,12 +334,23 @@ function Pager({ page, next, params, first }: { page: PageContext; next: string 
   );
 }
 
+/** The dashboard's own validation messages (src/monitor/silence*.ts), by their English text: their translations live under silence.errors. */
+const OWN_MESSAGES: Record<string, string> = {
+  "never, overdue, approaching or recent": "urgency",
+  "a whole number of days from 0 to 36500": "minDays",
+  [`a whole number from 1 to ${MAX_SILENCE_PAGE}`]: "limit",
+  "not a custody status": "status",
+  "not a facility you may see": "facility",
+};
+
 /** Runs a service for a page: its validation problems are shown on the form (422), anything else thrown. */
 async function attempt<T>(c: Context<AppEnv>, run: () => Promise<T>): Promise<{ result: T | null; problem: FormProblem | undefined }> {
   try {
     return { result: await run(), problem: undefined };
   } catch (error) {
-    return { result: null, problem: formProblem(c, error) };
+    const problem = formProblem(c, error);
+    const errors = Object.fromEntries(Object.entries(problem.errors).map(([field, message]) => [field, OWN_MESSAGES[message] ? c.var.t(`silence.errors.${OWN_MESSAGES[message]}`) : message]));
+    return { result: null, problem: { ...problem, errors } };
   }
 }
 
