@@ -5,6 +5,7 @@ import type { Config } from "./config.ts";
 import type { Services } from "./context.ts";
 import { migrate, openDatabase, type Database } from "./db/index.ts";
 import { Keyring, loadAppKey } from "./keys/index.ts";
+import { registerRecordListeners } from "./listeners.ts";
 
 // Belt and braces: services never log secrets, and if one slips into a log object, pino hides it.
 const REDACT = [
@@ -42,6 +43,7 @@ export async function boot(config: Config, log: Logger, options: { migrate?: boo
     await database.close();
     throw error;
   }
+  registerRecordListeners();
   const appKey = loadAppKey(config.appKey, config.dataDir);
   const services: Services = { db: database.db, dbKind: database.kind, config, appKey, log, keyring: new Keyring(), now: () => new Date() };
   return { services, database, close: () => database.close() };

@@ -22,6 +22,7 @@ import { MATCHABLE_SCHEMATA, reindexNames, reportCsv, screenCsv } from "../scree
 import type { EntitySchema } from "../names/index.ts";
 import { reindexSearch } from "../search/index.ts";
 import { importCommand } from "./import.ts";
+import { monitorRebuildCommand } from "./monitor.ts";
 
 const CLI_ORIGIN: Origin = { ...NO_ORIGIN, userAgent: "vigil-cli" };
 
@@ -388,4 +389,5 @@ export const COMMANDS: Command[] = [
   namesReindexCommand,
   searchReindexCommand,
   importCommand,
+  monitorRebuildCommand,
 ];

@@ -14,6 +14,7 @@ import { parseInput } from "../accounts/index.ts";
 import { defineJob, enqueueJob } from "../jobs/index.ts";
 import { refreshNameKeys } from "../screening/index.ts";
 import { refreshSearchDocuments } from "../search/index.ts";
+import { recordsChanged } from "./changes.ts";
 import { anyRecord, UUID, visibleRecords } from "./access.ts";
 import { applyEntityFilter, inputOf, type EntityFilter } from "./entities.ts";
 import { EntityListSchema, ReasonSchema, TagSchema } from "./input.ts";
@@ -278,6 +279,7 @@ async function applyAction(tx: Tx, services: Services, origin: Origin, actor: Ac
           .execute();
         for (const m of moved) await refreshNameKeys(tx, m.id);
         await refreshSearchDocuments(tx, moved.map((m) => m.id));
+        await recordsChanged(tx, moved.map((m) => m.id));
       }
       changedIds = moved.map((m) => m.id);
       break;

@@ -7,6 +7,7 @@ import { recordAudit, requirePermission } from "../audit/index.ts";
 import { parseInput } from "../accounts/index.ts";
 import { refreshNameKeys } from "../screening/index.ts";
 import { refreshSearchDocuments } from "../search/index.ts";
+import { recordsChanged } from "./changes.ts";
 import { anyRecord, loadRecord, onAccessListOf, recordSubject, requireOnRecord, visibleIds, visibleRecords } from "./access.ts";
 import { isCreatableSchema, findSchema, schemaAndDescendants } from "./model.ts";
 import { checkRelationshipRules } from "./relationships.ts";
@@ -175,6 +176,7 @@ export async function writeEntityCreation(tx: Tx, services: Services, origin: Or
   await insertStatements(tx, services, actor, id, 1, added);
   await refreshNameKeys(tx, id);
   await refreshSearchDocuments(tx, [id]);
+  await recordsChanged(tx, [id]);
   await tx.insertInto("entity_revisions").values({ entity_id: id, number: 1, kind: "create", author_id: actor.userId, reason: plan.reason, created_at: now, summary: JSON.stringify({ added: countByProperty(added), retracted: {} }) }).execute();
   await recordAudit(tx, origin, { orgId: actor.orgId, actorId: actor.userId, action: "record.create", targetType: "entity", targetId: id, details: { schema: plan.schema } });
 }
@@ -268,6 +270,7 @@ export async function updateEntity(services: Services, origin: Origin, actor: Ac
     await insertStatements(tx, services, actor, record.row.id, revision, added);
     await refreshNameKeys(tx, record.row.id);
     await refreshSearchDocuments(tx, [record.row.id]);
+    await recordsChanged(tx, [record.row.id]);
     if (restrictedChange && input.restricted) {
       await tx.insertInto("entity_access").values({ entity_id: record.row.id, user_id: actor.userId, granted_by: actor.userId, granted_at: now }).onConflict((oc) => oc.columns(["entity_id", "user_id"]).doUpdateSet({ direct: true })).execute();
     }
@@ -295,6 +298,7 @@ export async function archiveInTransaction(tx: Tx, origin: Origin, actor: Actor,
   if (!moved) return null;
   await refreshNameKeys(tx, row.id);
   await refreshSearchDocuments(tx, [row.id]);
+  await recordsChanged(tx, [row.id]);
   await tx.insertInto("entity_revisions").values({ entity_id: row.id, number: moved.revision, kind: archived ? "archive" : "restore", author_id: actor.userId, reason, created_at: now, summary: JSON.stringify({ added: {}, retracted: {} }) }).execute();
   await recordAudit(tx, origin, { orgId: actor.orgId, actorId: actor.userId, action: archived ? "record.archive" : "record.restore", targetType: "entity", targetId: row.id, details: { reason } });
   return moved.revision;

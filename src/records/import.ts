@@ -14,6 +14,7 @@ import { recordAudit, requirePermission } from "../audit/index.ts";
 import { cancelJob, defineJob, enqueueJob, findJob, JobInterrupted, PermanentJobError, type JobContext, type JobView } from "../jobs/index.ts";
 import { refreshNameKeysOf } from "../screening/index.ts";
 import { refreshSearchDocuments } from "../search/index.ts";
+import { recordsChanged } from "./changes.ts";
 import { ImportTooLarge, importFilePath, readImportText, receiveImportFile, removeImportFile, type TextEncodingName } from "./import-file.ts";
 import { checkMapping, duplicateHeaders, findMapping, ImportMappingSchema, MAPPING_NAME, saveMapping, type ImportMapping } from "./import-mapping.ts";
 import { checkReferences, CsvPlanner, rejection, ValueChecker, type EntityPlan, type Rejection, type RowOutcome } from "./import-rows.ts";
@@ -521,6 +522,7 @@ async function writeStatementsAndIndexes(tx: Tx, services: Services, plans: read
   const ids = plans.map((p) => p.id);
   await refreshNameKeysOf(tx, ids);
   await refreshSearchDocuments(tx, ids);
+  await recordsChanged(tx, ids);
 }
 
 /** The Source record standing for the import, written like any imported record. */

@@ -17,6 +17,7 @@ import { parseInput } from "../accounts/index.ts";
 import { appendCustodyEvent } from "../custody/index.ts";
 import { refreshNameKeys } from "../screening/index.ts";
 import { refreshSearchDocuments } from "../search/index.ts";
+import { recordsChanged } from "./changes.ts";
 import { anyRecord, loadRecord, requireOnRecord, UUID, type LoadedRecord } from "./access.ts";
 import { inputOf } from "./entities.ts";
 import { findSchema } from "./model.ts";
@@ -217,6 +218,7 @@ export async function mergeEntities(services: Services, origin: Origin, actor: A
     await refreshNameKeys(tx, a.id);
     await refreshNameKeys(tx, b.id);
     await refreshSearchDocuments(tx, [a.id, b.id]);
+    await recordsChanged(tx, [a.id, b.id, ...referring]);
     const counts = { statements: own.length, references: references.length, citations: citations.length };
     await recordAudit(tx, origin, { orgId: actor.orgId, actorId: actor.userId, action: "record.merge", targetType: "entity", targetId: a.id, details: { merge: mergeId, merged: b.id, ...counts } });
     await appendCustodyEvent(tx, services, { kind: "merged", orgId: actor.orgId, subject: b.id, actorPseudonym: await pseudonymOf(tx, actor.userId), details: { into: a.id, merge: mergeId } });
@@ -339,6 +341,7 @@ export async function undoMerge(services: Services, origin: Origin, actor: Actor
     await refreshNameKeys(tx, a.id);
     await refreshNameKeys(tx, b.id);
     await refreshSearchDocuments(tx, [a.id, b.id]);
+    await recordsChanged(tx, [a.id, b.id, ...referring]);
     await recordAudit(tx, origin, { orgId: actor.orgId, actorId: actor.userId, action: "record.unmerge", targetType: "entity", targetId: a.id, details: { merge: current.id, merged: b.id } });
     await appendCustodyEvent(tx, services, { kind: "merged", orgId: actor.orgId, subject: b.id, actorPseudonym: await pseudonymOf(tx, actor.userId), details: { undone: current.id, from: a.id } });
     const row = await tx.selectFrom("entity_merges").selectAll().where("id", "=", current.id).executeTakeFirstOrThrow();

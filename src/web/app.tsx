@@ -32,6 +32,8 @@ import { mapRoutes } from "./routes/map.tsx";
 import { importRoutes, IMPORT_UPLOAD_PATHS } from "./routes/imports.tsx";
 import { exportRoutes } from "./routes/exports.tsx";
 import { staticAssets } from "./static.ts";
+import { monitorApiRoutes } from "./routes/monitor-api.ts";
+import { monitorPages } from "./monitor/pages.tsx";
 import { monitorRoutes } from "./routes/monitor.tsx";
 
 function isApi(c: Context<AppEnv>): boolean {
@@ -107,6 +109,8 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route("/", monitorRoutes);
   app.route("/", importRoutes);
   app.route("/", exportRoutes);
+  app.route("/", monitorApiRoutes);
+  app.route("/", monitorPages);
   app.route("/", ledgerRoutes);
   app.route("/", authPages);
   app.route("/", dashboardPages);

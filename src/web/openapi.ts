@@ -9,7 +9,8 @@ import { ALGORITHMS, EntityExampleSchema, ListArchiveSchema, ListCreateSchema, L
 import { MATCH_CAP, MAX_PAGE_SIZE, MAX_QUERY_CHARS, MAX_RANKED } from "../search/index.ts";
 import { importExportPaths } from "./openapi-imports.ts";
 import { captureAndLinkPaths } from "./openapi-capture.ts";
-import { silencePaths } from "./openapi-monitor.ts";
+import { monitorPaths } from "./openapi-monitor.ts";
+import { silencePaths } from "./openapi-silence.ts";
 
 /** The API's schemas, written once in zod: the OpenAPI document is generated from them. */
 export const ProblemSchema = z
@@ -161,6 +162,7 @@ export function openApiDocument() {
       ...captureAndLinkPaths(json, jsonInput, problem, EvidenceSummarySchema),
       ...ledgerPaths(),
       ...importExportPaths(json, jsonInput, problem),
+      ...monitorPaths(json, jsonInput, problem, EntitySchema),
       "/api/v1/me": {
         get: {
           summary: "The caller: user, organisation, role",

@@ -5,6 +5,7 @@ import { loadConfig, type Config } from "../../src/config.ts";
 import type { Services } from "../../src/context.ts";
 import { migrate, openDatabase, type Database } from "../../src/db/index.ts";
 import { Keyring } from "../../src/keys/index.ts";
+import { registerRecordListeners } from "../../src/listeners.ts";
 
 /**
  * Every database test runs on the embedded database and again, when TEST_DATABASE_URL is set,
@@ -84,6 +85,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 export async function openTestServices(target: DatabaseTarget, overrides: Partial<Config> = {}): Promise<TestServices> {
   const database = await target.open();
   await migrate(database.db);
+  registerRecordListeners();
   const clock = new TestClock();
   return {
     db: database.db,

@@ -244,12 +244,12 @@ for (const target of databaseTargets()) {
       assert.equal(bad.status, 422);
       assert.match(bad.headers.get("content-type") ?? "", /problem\+json/);
       assert.equal((await partner.get("/api/v1/monitor/silence")).status, 403);
-      assert.equal((await partner.get("/api/v1/monitor/facilities")).status, 403);
+      assert.equal((await partner.get("/api/v1/monitor/silence/facilities")).status, 403);
       assert.equal((await Client.for(services).get("/api/v1/monitor/silence")).status, 401);
     });
 
     it("serves the facilities as GeoJSON points", async () => {
-      const res = await viewer.get("/api/v1/monitor/facilities");
+      const res = await viewer.get("/api/v1/monitor/silence/facilities");
       assert.equal(res.status, 200);
       assert.match(res.headers.get("content-type") ?? "", /application\/geo\+json/);
       const body = (await res.json()) as { type: string; features: { id: string; geometry: { type: string; coordinates: number[] }; properties: { held: number; level: string } }[] };
@@ -279,7 +279,7 @@ for (const target of databaseTargets()) {
       assert.match(chinese, /谁已失去音讯/);
       assert.match(chinese, /已逾期/);
       assert.ok(chinese.includes("Gulshan Abbas") && !chinese.includes("Ilham Tohti"));
-      assert.match(chinese, /href="\/monitor\/facilities\?urgency=overdue"/, "the map view keeps the filters");
+      assert.match(chinese, /href="\/monitor\/map\?urgency=overdue"/, "the map view keeps the filters");
       const chineseRefusal = await client.get("/monitor?minDays=many");
       assert.equal(chineseRefusal.status, 422);
       assert.match(await chineseRefusal.text(), /0 到 36500 之间的整数天数/);
@@ -290,13 +290,13 @@ for (const target of databaseTargets()) {
     });
 
     it("draws the facility map as SVG, each facility coloured and linked to the people held there, with a legend", async () => {
-      const res = await viewer.get("/monitor/facilities");
+      const res = await viewer.get("/monitor/map");
       assert.equal(res.status, 200);
       const html = await res.text();
       assert.match(html, /<svg class="cluster-map silence-map"/);
       assert.match(html, /class="map-land"/);
-      assert.match(html, new RegExp(`<a href="/monitor\\?facility=${world.ids.kashgar}" aria-label="Kashgar city prison: 2 held[^"]*"><circle class="silence-point silence-never"`));
-      assert.match(html, new RegExp(`<a href="/monitor\\?facility=${world.ids.urumqi}" aria-label="[^"]*"><circle class="silence-point silence-overdue"`));
+      assert.match(html, new RegExp(`<a href="/monitor/facilities/${world.ids.kashgar}" aria-label="Kashgar city prison: 2 held[^"]*"><circle class="silence-point silence-never"`));
+      assert.match(html, new RegExp(`<a href="/monitor/facilities/${world.ids.urumqi}" aria-label="[^"]*"><circle class="silence-point silence-overdue"`));
       assert.match(html, /class="silence-legend"/);
       const listed = await (await viewer.get(`/monitor?facility=${world.ids.urumqi}`)).text();
       assert.ok(listed.includes("Rahile Dawut") && !listed.includes("Gulshan Abbas"));

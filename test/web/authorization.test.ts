@@ -137,9 +137,9 @@ const TABLE: Record<string, Access> = {
   "GET /api/v1/map/incidents": "reader",
   // Who has gone silent: every role but partner, each row only if its detention is one the caller may see.
   "GET /monitor": "reader",
-  "GET /monitor/facilities": "reader",
+  "GET /monitor/map": "reader",
   "GET /api/v1/monitor/silence": "reader",
-  "GET /api/v1/monitor/facilities": "reader",
+  "GET /api/v1/monitor/silence/facilities": "reader",
   // Records pages: an outsider's made-up id is not found; a partner sees none; access lists are for administrators and editors.
   "GET /records": "reader",
   "GET /records/:type{people|organisations|incidents|places|sources|events|relationships}": "reader",
@@ -224,6 +224,24 @@ const TABLE: Record<string, Access> = {
   "POST /api/v1/captures/settings": "admin",
   "GET /admin/capture": "admin",
   "POST /admin/capture": "admin",
+  // Detainee monitoring: records underneath, so whoever reads records reads detentions and facilities;
+  // those who document add to them; a made-up id (or a record of another kind) is not found.
+  "POST /api/v1/detentions": "documenter",
+  "GET /api/v1/detentions/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /api/v1/detentions/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/statuses": "documenter",
+  "POST /api/v1/detentions/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/proofs-of-life": "documenter",
+  "POST /api/v1/detentions/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/treatment-reports": "documenter",
+  "GET /api/v1/people/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/detentions": "reader",
+  "GET /api/v1/facilities": "reader",
+  "GET /api/v1/facilities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "GET /monitor/detentions/new": "documenter",
+  "POST /monitor/detentions/new": "documenter",
+  "GET /monitor/detentions/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /monitor/detentions/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/statuses": "documenter",
+  "POST /monitor/detentions/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/proofs-of-life": "documenter",
+  "POST /monitor/detentions/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/treatment-reports": "documenter",
+  "GET /monitor/facilities": "reader",
+  "GET /monitor/facilities/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
   "GET /admin/vault": "admin",
   "POST /admin/vault/init": "admin",
   "POST /admin/vault/unseal": "admin",
@@ -357,7 +375,7 @@ for (const target of databaseTargets()) {
             if (res.status !== 404) problems.push(`${route}: outsider got ${res.status}, not 404`);
           } else if (caller !== "outsider" && ROLES_OF[access] && !ROLES_OF[access].includes(caller)) {
             if (res.status !== 403) problems.push(`${route}: ${caller} got ${res.status}, not 403`);
-          } else if (res.status === 404 && !EXPECTED_404.has(path) && !/^\/(api\/v1\/(entities|merges|bulk|teams|imports|exports|jobs|evidence-links|captures)\/|evidence\/(to|links)\b|captures\/[0-9a-f]{8}-|(imports|exports)\/[0-9a-f]{8}-|records\/((merges|bulk)\/)?[0-9a-f]{8}-)/.test(path)) {
+          } else if (res.status === 404 && !EXPECTED_404.has(path) && !/^\/(api\/v1\/(entities|merges|bulk|teams|imports|exports|jobs|evidence-links|captures|detentions|people|facilities)\/|monitor\/(detentions|facilities)\/|evidence\/(to|links)\b|captures\/[0-9a-f]{8}-|(imports|exports)\/[0-9a-f]{8}-|records\/((merges|bulk)\/)?[0-9a-f]{8}-)/.test(path)) {
             problems.push(`${route}: ${caller} got 404`);
           } else if (res.status === 401 || res.status === 403 || (sentToSignIn && !route.includes("logout") && !route.includes("revoke-all"))) {
             problems.push(`${route}: ${caller} refused with ${res.status} ${location}`);

@@ -42,6 +42,7 @@ const Navigation: FC<{ page: PageContext }> = ({ page }) => {
         {principal.actor.role !== "partner" ? link("/exports", t("nav.exports")) : null}
         {principal.actor.role !== "partner" ? link("/screening", t("nav.names")) : null}
         {principal.actor.role !== "partner" ? link("/monitor", t("nav.detainees")) : null}
+        {principal.actor.role !== "partner" ? link("/monitor/facilities", t("monitor.facilities.title")) : null}
         {AREAS.map((area) => (
           <li>
             <span class="nav-soon" aria-disabled="true">

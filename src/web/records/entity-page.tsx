@@ -25,6 +25,8 @@ export interface EntityPageView {
   failedForm?: "archive" | "restore" | "undo" | undefined;
   /** The evidence panel, when the evidence pages provide one. */
   evidence?: Child;
+  /** A person's detentions, when the monitoring pages provide them. */
+  detentions?: Child;
   /** The name of the member the record is assigned to, when the reader may see who that is. */
   assigneeName?: string | null;
   /** For a source: the records that cite it, and whether there are more than shown. */
@@ -532,6 +534,7 @@ export function EntityPage(page: PageContext, view: EntityPageView) {
       <Marks page={page} view={view} />
       <Names page={page} view={view} />
       <Statements page={page} view={view} />
+      {view.detentions ?? null}
       <CitedBy page={page} view={view} />
       <Relationships page={page} view={view} />
       <Timeline page={page} view={view} />

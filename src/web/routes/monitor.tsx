@@ -60,12 +60,12 @@ function geoJson(map: FacilitySilenceMap) {
       type: "Feature",
       id: f.id,
       geometry: f.lat !== null && f.lon !== null ? { type: "Point", coordinates: [f.lon, f.lat] } : null,
-      properties: { name: f.name.text, nameLang: f.name.lang, held: f.held, never: f.never, overdue: f.overdue, approaching: f.approaching, longestDays: f.longestDays, level: f.level, href: `/records/${f.id}` },
+      properties: { name: f.name.text, nameLang: f.name.lang, held: f.held, never: f.never, overdue: f.overdue, approaching: f.approaching, longestDays: f.longestDays, level: f.level, href: `/monitor/facilities/${f.id}` },
     })),
   };
 }
 
-monitorRoutes.get("/api/v1/monitor/facilities", async (c) => {
+monitorRoutes.get("/api/v1/monitor/silence/facilities", async (c) => {
   const { actor } = requirePrincipal(c);
   const map = await facilitySilence(c.var.services, c.var.origin, actor, queryOf(c));
   c.header("Content-Type", "application/geo+json; charset=utf-8");
@@ -191,9 +191,9 @@ function Tabs({ page, path, params }: { page: PageContext; path: string; params:
     <nav aria-label={t("silence.views")} class="map-nav">
       <ul>
         {link("/monitor", t("silence.listView"))}
-        {link("/monitor/facilities", t("silence.mapView"))}
+        {link("/monitor/map", t("silence.mapView"))}
       </ul>
-      {query ? <p class="hint"><a href={`${path === "/monitor" ? "/monitor/facilities" : "/monitor"}${query}`}>{t("silence.sameFilters")}</a></p> : null}
+      {query ? <p class="hint"><a href={`${path === "/monitor" ? "/monitor/map" : "/monitor"}${query}`}>{t("silence.sameFilters")}</a></p> : null}
     </nav>
   );
 }
@@ -410,7 +410,7 @@ function facilityLabel(page: PageContext, f: FacilitySilence): string {
   });
 }
 
-function FacilityMap({ page, facilities, params }: { page: PageContext; facilities: FacilitySilence[]; params: URLSearchParams }) {
+function FacilityMap({ page, facilities }: { page: PageContext; facilities: FacilitySilence[] }) {
   const located = facilities.filter((f) => f.lat !== null && f.lon !== null);
   const view = viewOf(located);
   // The least urgent drawn first, so that the most urgent lie on top.
@@ -422,7 +422,7 @@ function FacilityMap({ page, facilities, params }: { page: PageContext; faciliti
         const [x, y] = toPixels(view, ...project(f.lon!, f.lat!));
         const r = Math.round(8 + 4 * Math.log10(Math.max(1, f.held)));
         return (
-          <a href={hrefWith("/monitor", params, { facility: f.id, cursor: null })} aria-label={facilityLabel(page, f)}>
+          <a href={`/monitor/facilities/${f.id}`} aria-label={facilityLabel(page, f)}>
             <circle class={`silence-point silence-${f.level}`} cx={x.toFixed(1)} cy={y.toFixed(1)} r={r} />
             <text class="map-count" x={x.toFixed(1)} y={y.toFixed(1)} text-anchor="middle" dominant-baseline="central">
               {f.held > 999 ? `${Math.round(f.held / 1000)}k` : String(f.held)}
@@ -468,7 +468,7 @@ function FacilityTable({ page, map, params }: { page: PageContext; map: Facility
         {map.facilities.map((f) => (
           <tr>
             <th scope="row">
-              <a href={`/records/${f.id}`}>
+              <a href={`/monitor/facilities/${f.id}`}>
                 <Name caption={f.name} />
               </a>
               {f.lat === null || f.lon === null ? <span class="hint"> · {t("silence.notOnMap")}</span> : null}
@@ -488,7 +488,7 @@ function FacilityTable({ page, map, params }: { page: PageContext; map: Facility
   );
 }
 
-monitorRoutes.get("/monitor/facilities", async (c) => {
+monitorRoutes.get("/monitor/map", async (c) => {
   const { actor } = signedIn(c);
   await requireSilenceReading(c.var.services, c.var.origin, actor);
   const statuses = await statusTerms(c, actor.orgId);
@@ -502,13 +502,13 @@ monitorRoutes.get("/monitor/facilities", async (c) => {
       const nf = new Intl.NumberFormat(page.locale);
       const keep = result ? silenceParams({ ...result.filter, facility: [] }) : new URLSearchParams();
       return (
-        <Shell page={page} path="/monitor/facilities" title={t("silence.mapTitle")} statuses={statuses} values={params} problem={problem}>
+        <Shell page={page} path="/monitor/map" title={t("silence.mapTitle")} statuses={statuses} values={params} problem={problem}>
           {result ? (
             <>
               <p role="status">{result.facilities.length === 0 ? t("silence.noFacilities") : t("silence.mapSummary", { facilities: nf.format(result.facilities.length), unplaced: nf.format(result.unplaced) })}</p>
               <figure class="map-figure">
                 <div class="map-frame">
-                  <FacilityMap page={page} facilities={result.facilities} params={keep} />
+                  <FacilityMap page={page} facilities={result.facilities} />
                 </div>
                 <figcaption>
                   <Legend page={page} />
@@ -517,7 +517,7 @@ monitorRoutes.get("/monitor/facilities", async (c) => {
               </figure>
               {result.facilities.length > 0 ? <FacilityTable page={page} map={result} params={keep} /> : null}
               <p>
-                <a href={`/api/v1/monitor/facilities${keep.toString() ? `?${keep.toString()}` : ""}`} type="application/geo+json">
+                <a href={`/api/v1/monitor/silence/facilities${keep.toString() ? `?${keep.toString()}` : ""}`} type="application/geo+json">
                   {t("silence.geojson")}
                 </a>
               </p>
