@@ -4,7 +4,7 @@ import { sql } from "kysely";
 import type { Actor } from "../../src/core/index.ts";
 import { NO_ORIGIN } from "../../src/context.ts";
 import { createEntity, grantAccess } from "../../src/records/index.ts";
-import { facilitySilence, listSilence, urgencyOf, type SilencePage } from "../../src/monitor/index.ts";
+import { addProofOfLife, addStatusChange, facilitySilence, listSilence, recordDetention, urgencyOf, type SilencePage } from "../../src/monitor/index.ts";
 import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
 import { addMember, addOrganisation, sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
 import { Client } from "../helpers/http.ts";
@@ -192,6 +192,22 @@ for (const target of databaseTargets()) {
       } finally {
         await sql`DELETE FROM entity_access WHERE entity_id = ${world.ids.secret} AND user_id = ${world.viewer.userId}`.execute(services.db);
       }
+    });
+
+    it("shows a detention recorded through the monitor, its transfer and its proof of life, as the projection keeps them", async () => {
+      const source = (await createEntity(services, NO_ORIGIN, world.admin, { schema: "Source", properties: { name: ["Family testimony"] } })).id;
+      const person = (await createEntity(services, NO_ORIGIN, world.admin, { schema: "Person", properties: { name: ["Abdurehim Heyit"] } })).id;
+      const { detention } = await recordDetention(services, NO_ORIGIN, world.admin, { person, startDate: "2025-10-01", source });
+      await addStatusChange(services, NO_ORIGIN, world.admin, detention.id, { status: "transferred", date: "2025-11-02", source, facility: world.ids.urumqi });
+      const find = async () => (await listSilence(services, NO_ORIGIN, world.viewer, { name: "Heyit" })).items;
+      const never = await find();
+      assert.deepEqual(never.map((i) => [i.person?.name.text, i.status?.code, i.facility?.id, i.urgency]), [["Abdurehim Heyit", "transferred", world.ids.urumqi, "never"]]);
+      await addProofOfLife(services, NO_ORIGIN, world.admin, detention.id, { date: "2026-05-25", source, kind: "visited" });
+      const heard = await find();
+      assert.deepEqual(heard.map((i) => [i.lastProofOfLife, i.days, i.urgency]), [["2026-05-25", 7, "recent"]]);
+      const map = await facilitySilence(services, NO_ORIGIN, world.viewer, { name: "Heyit" });
+      assert.deepEqual(map.facilities.map((f) => [f.id, f.held, f.level]), [[world.ids.urumqi, 1, "recent"]]);
+      await sql`DELETE FROM monitor_detentions WHERE detention_id = ${detention.id}`.execute(services.db);
     });
 
     it("colours each facility by the most urgent silence among those held there", async () => {
