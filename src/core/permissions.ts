@@ -91,7 +91,9 @@ export type Action =
   | "family.manage"
   | "family.triage"
   | "family.write-update"
-  | "family.approve-update";
+  | "family.approve-update"
+  // Detainee monitoring: the silence dashboard and its facility map.
+  | "monitor.read-silence";
 
 /** What a token needs among its scopes to perform an action. */
 const SCOPE_OF: Record<Action, Scope> = {
@@ -147,6 +149,7 @@ const SCOPE_OF: Record<Action, Scope> = {
   "family.triage": "write",
   "family.write-update": "write",
   "family.approve-update": "write",
+  "monitor.read-silence": "read",
 };
 
 function sameOrganisation(actor: Actor, action: Action, subject: Subject): boolean {
@@ -283,6 +286,10 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
     case "family.write-update":
     case "family.approve-update":
       return (actor.role === "admin" || actor.role === "editor") && subject.kind === "family";
+    // Who has gone silent: every member but a partner, each row only if its detention is one they
+    // may know of (and a guarded one only if they may read its restricted part: asked in the query).
+    case "monitor.read-silence":
+      return actor.role !== "partner";
   }
 }
 

@@ -4,4 +4,4 @@ export { collectPoints, listIncidents, listIncidentsAt, mapPoints, requireMapRea
 export { filterOf, filterParams, MapFilterSchema, MapListSchema, MapPageSchema, TimelineSchema, MAP_KINDS, type Box, type MapFilter, type MapKind, type MapPageQuery } from "./filter.ts";
 export { basemapAttribution, basemapPaths, clientBasemap, findRegion, regionAt, worldScale, type BasemapPaths, type Region, type View } from "./basemap.ts";
 export type { PlaceRow } from "./query.ts";
-export { ClusterMap, PlaceMap, viewAround, type DrawnCluster, type PlaceMapProps } from "./svg.tsx";
+export { Basemap, ClusterMap, PlaceMap, toPixels, viewAround, type DrawnCluster, type PlaceMapProps } from "./svg.tsx";

@@ -32,3 +32,7 @@ export {
   FamilyCaseCreateSchema, FamilyReportSchema, FamilyCodeRedeemSchema, FamilyAcceptSchema, FamilyDeclineSchema, FamilyUpdateSchema, FamilyReportListSchema,
 } from "./family-input.ts";
 export { familyPagePath, FAMILY_LINK_PATTERN } from "./family-secrets.ts";
+
+// The silence dashboard and its facility map.
+export { listSilence, facilitySilence, requireSilenceReading, type SilenceItem, type SilencePage, type FacilitySilence, type FacilitySilenceMap } from "./silence.ts";
+export { URGENCIES, urgencyOf, silenceParams, SilenceQuerySchema, FacilitySilenceQuerySchema, MAX_SILENCE_PAGE, type Urgency, type SilenceFilter, type SilenceQuery } from "./silence-input.ts";

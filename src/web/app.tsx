@@ -40,6 +40,7 @@ import { unreadCount } from "../monitor/index.ts";
 import { familyApi } from "./routes/family-api.ts";
 import { familyPages } from "./routes/family-pages.tsx";
 import { familyPublicPages } from "./routes/family-public.tsx";
+import { monitorRoutes } from "./routes/monitor.tsx";
 
 function isApi(c: Context<AppEnv>): boolean {
   const path = new URL(c.req.url).pathname;
@@ -117,6 +118,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route("/", screeningPages);
   app.route("/", searchRoutes);
   app.route("/", mapRoutes);
+  app.route("/", monitorRoutes);
   app.route("/", importRoutes);
   app.route("/", exportRoutes);
   app.route("/", monitorApiRoutes);

@@ -12,6 +12,7 @@ import { captureAndLinkPaths } from "./openapi-capture.ts";
 import { monitorPaths } from "./openapi-monitor.ts";
 import { alertPaths } from "./openapi-alerts.ts";
 import { familyPaths } from "./openapi-family.ts";
+import { silencePaths } from "./openapi-silence.ts";
 
 /** The API's schemas, written once in zod: the OpenAPI document is generated from them. */
 export const ProblemSchema = z
@@ -158,6 +159,7 @@ export function openApiDocument() {
       ...matchPaths(),
       ...searchPaths(),
       ...mapPaths(),
+      ...silencePaths(json, problem),
       ...evidencePaths(),
       ...captureAndLinkPaths(json, jsonInput, problem, EvidenceSummarySchema),
       ...ledgerPaths(),

@@ -135,6 +135,11 @@ const TABLE: Record<string, Access> = {
   "GET /map/basemap.json": "public",
   "GET /api/v1/map/points": "reader",
   "GET /api/v1/map/incidents": "reader",
+  // Who has gone silent: every role but partner, each row only if its detention is one the caller may see.
+  "GET /monitor": "reader",
+  "GET /monitor/map": "reader",
+  "GET /api/v1/monitor/silence": "reader",
+  "GET /api/v1/monitor/silence/facilities": "reader",
   // Records pages: an outsider's made-up id is not found; a partner sees none; access lists are for administrators and editors.
   "GET /records": "reader",
   "GET /records/:type{people|organisations|incidents|places|sources|events|relationships}": "reader",

@@ -19,7 +19,7 @@ const LOCALE_NAMES: Record<Locale, { label: string; dir: "ltr" | "rtl" }> = {
   "zh-Hans": { label: "简体中文", dir: "ltr" },
 };
 
-const AREAS = ["detainees", "accountability"] as const;
+const AREAS = ["accountability"] as const;
 
 const Navigation: FC<{ page: PageContext }> = ({ page }) => {
   const { t, principal, path } = page;
@@ -43,6 +43,7 @@ const Navigation: FC<{ page: PageContext }> = ({ page }) => {
         {["admin", "editor", "researcher"].includes(principal.actor.role) ? link("/imports", t("nav.imports")) : null}
         {principal.actor.role !== "partner" ? link("/exports", t("nav.exports")) : null}
         {principal.actor.role !== "partner" ? link("/screening", t("nav.names")) : null}
+        {principal.actor.role !== "partner" ? link("/monitor", t("nav.detainees")) : null}
         {principal.actor.role !== "partner" ? link("/monitor/facilities", t("monitor.facilities.title")) : null}
         {principal.actor.role !== "partner" ? (
           <li>
