@@ -66,6 +66,12 @@ export async function ruleSettings(db: Tx, orgId: string): Promise<RuleSetting[]
   });
 }
 
+/** The organisation's no-proof-of-life window in days: what its silence rule is set to, or the default. */
+export async function silenceWindow(db: Tx, orgId: string): Promise<number> {
+  const row = await db.selectFrom("alert_rules").select("window_days").where("org_id", "=", orgId).where("rule", "=", "silence").executeTakeFirst();
+  return row?.window_days ?? DEFAULT_SILENCE_DAYS;
+}
+
 export async function listRules(services: Services, origin: Origin, actor: Actor): Promise<RuleSetting[]> {
   await requireAlerts(services, origin, actor, "alert.view");
   return ruleSettings(services.db, actor.orgId);

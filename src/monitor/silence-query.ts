@@ -7,7 +7,7 @@ import { sql, type Expression, type RawBuilder, type SqlBool } from "kysely";
 import type { Actor } from "../core/index.ts";
 import type { Tx } from "../context.ts";
 import { visibleTo } from "../records/index.ts";
-import { addDays, DEFAULT_SILENCE_DAYS, type SilenceFilter, type Urgency } from "./silence-input.ts";
+import { addDays, type SilenceFilter, type Urgency } from "./silence-input.ts";
 
 type Fragment = RawBuilder<unknown>;
 
@@ -19,22 +19,22 @@ function readsRestricted(actor: Actor, ref: string): Fragment {
 
 /**
  * The last days of proof of life that make row `m` overdue (strictly before) and approaching (on
- * or before), as YYYY-MM-DD text: computed once for the organisation's default window, per row only
+ * or before), as YYYY-MM-DD text: computed once for the organisation's window (`window`, set on the alert rules page), per row only
  * for a case with its own. Text compares as dates do, so the counts read the index and parse nothing.
  */
-function cutoffs(today: string): { overdue: Fragment; approaching: Fragment } {
+function cutoffs(today: string, window: number): { overdue: Fragment; approaching: Fragment } {
   // urgencyOf: overdue when days > window, i.e. the proof of life is before today - window; approaching
   // when 4·days ≥ 3·window, i.e. days ≥ ceil(3·window / 4).
   const own = (days: Fragment) => sql`to_char(${today}::date - ${days}, 'YYYY-MM-DD')`;
   return {
-    overdue: sql`CASE WHEN m.silence_days IS NULL THEN ${addDays(today, -DEFAULT_SILENCE_DAYS)} ELSE ${own(sql`m.silence_days`)} END`,
-    approaching: sql`CASE WHEN m.silence_days IS NULL THEN ${addDays(today, -Math.ceil((3 * DEFAULT_SILENCE_DAYS) / 4))} ELSE ${own(sql`((3 * m.silence_days + 3) / 4)`)} END`,
+    overdue: sql`CASE WHEN m.silence_days IS NULL THEN ${addDays(today, -window)} ELSE ${own(sql`m.silence_days`)} END`,
+    approaching: sql`CASE WHEN m.silence_days IS NULL THEN ${addDays(today, -Math.ceil((3 * window) / 4))} ELSE ${own(sql`((3 * m.silence_days + 3) / 4)`)} END`,
   };
 }
 
 /** Whether row `m` has the given urgency on `today`, as urgencyOf decides it. */
-function urgencyIs(urgency: Urgency, today: string): Fragment {
-  const cut = cutoffs(today);
+function urgencyIs(urgency: Urgency, today: string, window: number): Fragment {
+  const cut = cutoffs(today, window);
   switch (urgency) {
     case "never":
       return sql`m.last_proof_of_life IS NULL`;
@@ -52,7 +52,7 @@ function urgencyIs(urgency: Urgency, today: string): Fragment {
  * every row: restricted records included, by the records' rule). `urgency: false`
  * leaves the urgency filter out (the counts by urgency are of every level).
  */
-export function silenceBase(db: Tx, actor: Actor, filter: SilenceFilter, today: string, options: { urgency?: boolean; facility?: boolean } = {}) {
+export function silenceBase(db: Tx, actor: Actor, filter: SilenceFilter, today: string, window: number, options: { urgency?: boolean; facility?: boolean } = {}) {
   let q = db.selectFrom("monitor_detentions as m").where("m.org_id", "=", actor.orgId).where("m.ongoing", "=", true).where("m.archived", "=", false);
   if (actor.role !== "admin") {
     // The projection marks a row guarded whenever the detention's record is restricted (or anything
@@ -92,7 +92,7 @@ export function silenceBase(db: Tx, actor: Actor, filter: SilenceFilter, today: 
         AND (NOT p.restricted OR ${readsRestricted(actor, "p.id")})
         AND (s.sensitivity <> 'restricted' OR ${readsRestricted(actor, "p.id")}))`);
   }
-  if (options.urgency !== false && filter.urgency.length > 0) q = q.where(sql<SqlBool>`(${sql.join(filter.urgency.map((u) => urgencyIs(u, today)), sql` OR `)})`);
+  if (options.urgency !== false && filter.urgency.length > 0) q = q.where(sql<SqlBool>`(${sql.join(filter.urgency.map((u) => urgencyIs(u, today, window)), sql` OR `)})`);
   return q;
 }
 
@@ -117,8 +117,8 @@ export const NEVER = "";
  * then by detention id; after the cursor (its last row's key). The order is the index of
  * migration 0011 (org, last_proof_of_life NULLS FIRST, detention_id), read from the cursor on.
  */
-export async function silencePage(db: Tx, actor: Actor, filter: SilenceFilter, today: string, after: [string, string] | null, limit: number): Promise<SilenceRow[]> {
-  let q = silenceBase(db, actor, filter, today);
+export async function silencePage(db: Tx, actor: Actor, filter: SilenceFilter, today: string, window: number, after: [string, string] | null, limit: number): Promise<SilenceRow[]> {
+  let q = silenceBase(db, actor, filter, today, window);
   if (after) {
     const [last, id] = after;
     q =
@@ -137,9 +137,9 @@ export async function silencePage(db: Tx, actor: Actor, filter: SilenceFilter, t
 export type UrgencyCounts = Record<Urgency, number>;
 
 /** How many rows match the filter, by urgency (the urgency filter left out so every level is counted). */
-export async function silenceCounts(db: Tx, actor: Actor, filter: SilenceFilter, today: string): Promise<UrgencyCounts> {
-  const cut = cutoffs(today);
-  const row = await silenceBase(db, actor, filter, today, { urgency: false })
+export async function silenceCounts(db: Tx, actor: Actor, filter: SilenceFilter, today: string, window: number): Promise<UrgencyCounts> {
+  const cut = cutoffs(today, window);
+  const row = await silenceBase(db, actor, filter, today, window, { urgency: false })
     .select([
       sql<string>`count(*)`.as("all"),
       sql<string>`count(*) FILTER (WHERE m.last_proof_of_life IS NULL)`.as("never"),
@@ -163,9 +163,9 @@ export interface FacilityAggregate {
 }
 
 /** The matching rows grouped by facility (null: none recorded). */
-export async function silenceByFacility(db: Tx, actor: Actor, filter: SilenceFilter, today: string): Promise<FacilityAggregate[]> {
-  const cut = cutoffs(today);
-  const rows = await silenceBase(db, actor, filter, today)
+export async function silenceByFacility(db: Tx, actor: Actor, filter: SilenceFilter, today: string, window: number): Promise<FacilityAggregate[]> {
+  const cut = cutoffs(today, window);
+  const rows = await silenceBase(db, actor, filter, today, window)
     .select([
       "m.facility_id",
       sql<string>`count(*)`.as("held"),

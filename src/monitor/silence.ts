@@ -8,10 +8,11 @@ import { requirePermission } from "../audit/index.ts";
 import { parseInput } from "../accounts/index.ts";
 import { findSchema, loadVocabularies, viewEntities, visibleIds, type EntityView, type TermView } from "../records/index.ts";
 import {
-  DEFAULT_SILENCE_DAYS, FacilitySilenceQuerySchema, SilenceQuerySchema, URGENCIES, dayOf, daysBetween, urgencyOf,
+  FacilitySilenceQuerySchema, SilenceQuerySchema, URGENCIES, dayOf, daysBetween, urgencyOf,
   type SilenceFilter, type SilenceQuery, type Urgency,
 } from "./silence-input.ts";
 import { NEVER, silenceByFacility, silenceCounts, silencePage, type UrgencyCounts } from "./silence-query.ts";
+import { silenceWindow } from "./alerts-rules.ts";
 
 export interface Caption {
   text: string;
@@ -108,7 +109,8 @@ export async function listSilence(services: Services, origin: Origin, actor: Act
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   await checkFilter(services, actor, query);
   const today = dayOf(services.now());
-  const { rows, counts } = await withoutJit(services, async (tx) => ({ rows: await silencePage(tx, actor, query, today, after, query.limit + 1), counts: await silenceCounts(tx, actor, query, today) }));
+  const orgWindow = await silenceWindow(services.db, actor.orgId);
+  const { rows, counts } = await withoutJit(services, async (tx) => ({ rows: await silencePage(tx, actor, query, today, orgWindow, after, query.limit + 1), counts: await silenceCounts(tx, actor, query, today, orgWindow) }));
   const page = rows.slice(0, query.limit);
   const views = new Map(
     (await viewEntities(services, actor, [...new Set(page.flatMap((r) => [r.person_id, r.facility_id].filter((id): id is string => id !== null)))])).map((v) => [v.id, v]),
@@ -117,7 +119,7 @@ export async function listSilence(services: Services, origin: Origin, actor: Act
   const items = page.map((r): SilenceItem => {
     const person = r.person_id ? views.get(r.person_id) : undefined;
     const facility = r.facility_id ? views.get(r.facility_id) : undefined;
-    const window = r.silence_days ?? DEFAULT_SILENCE_DAYS;
+    const window = r.silence_days ?? orgWindow;
     const since = r.last_proof_of_life ?? r.started_latest;
     return {
       detention: r.detention_id,
@@ -185,7 +187,8 @@ export async function facilitySilence(services: Services, origin: Origin, actor:
   const filter = parseInput(FacilitySilenceQuerySchema, raw);
   await checkFilter(services, actor, filter);
   const today = dayOf(services.now());
-  const groups = await withoutJit(services, (tx) => silenceByFacility(tx, actor, filter, today));
+  const orgWindow = await silenceWindow(services.db, actor.orgId);
+  const groups = await withoutJit(services, (tx) => silenceByFacility(tx, actor, filter, today, orgWindow));
   const views = new Map((await viewEntities(services, actor, groups.flatMap((g) => (g.facility_id ? [g.facility_id] : [])))).map((v) => [v.id, v]));
   let unplaced = 0;
   const facilities: FacilitySilence[] = [];

@@ -4,7 +4,7 @@ import { sql } from "kysely";
 import type { Actor } from "../../src/core/index.ts";
 import { NO_ORIGIN } from "../../src/context.ts";
 import { createEntity, grantAccess } from "../../src/records/index.ts";
-import { addProofOfLife, addStatusChange, facilitySilence, listSilence, recordDetention, urgencyOf, type SilencePage } from "../../src/monitor/index.ts";
+import { addProofOfLife, addStatusChange, facilitySilence, listSilence, recordDetention, updateRules, urgencyOf, type SilencePage } from "../../src/monitor/index.ts";
 import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
 import { addMember, addOrganisation, sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
 import { Client } from "../helpers/http.ts";
@@ -178,6 +178,24 @@ for (const target of databaseTargets()) {
         assert.deepEqual(order(await listSilence(services, NO_ORIGIN, world.viewer, { urgency: "overdue" })), ["old", "middle", "own"]);
       } finally {
         services.clock.advance(start - services.clock.now().getTime());
+      }
+    });
+
+    it("measures cases without a window of their own against the organisation's silence rule, as the alerts do", async () => {
+      const urgencies = async () => Object.fromEntries((await listSilence(services, NO_ORIGIN, world.viewer, {})).items.map((i) => [Object.entries(world.ids).find(([, id]) => id === i.detention)?.[0], `${i.urgency}/${i.window}`]));
+      const before = await urgencies();
+      assert.equal(before.middle, "approaching/90");
+      try {
+        await updateRules(services, NO_ORIGIN, world.admin, { rules: [{ rule: "silence", enabled: true, windowDays: 60 }] });
+        const after = await urgencies();
+        assert.equal(after.middle, "overdue/60", "73 days of silence is past a 60-day window");
+        assert.equal(after.fresh, "recent/60");
+        assert.equal(after.own, before.own, "a case with its own window keeps it");
+        const counts = (await listSilence(services, NO_ORIGIN, world.viewer, { urgency: "overdue" })).counts;
+        assert.equal(counts.overdue, (await listSilence(services, NO_ORIGIN, world.viewer, { urgency: "overdue" })).items.length);
+        assert.ok(order(await listSilence(services, NO_ORIGIN, world.viewer, { urgency: "overdue" })).includes("middle"));
+      } finally {
+        await updateRules(services, NO_ORIGIN, world.admin, { rules: [{ rule: "silence", enabled: true, windowDays: 90 }] });
       }
     });
 
