@@ -33,7 +33,9 @@ export type Subject =
   /** An organisation's teams, the groups put on access lists. */
   | { kind: "teams"; orgId: string }
   /** A background job (an import, an export…) and the person it works for. */
-  | { kind: "job"; orgId: string; ownerId: string | null };
+  | { kind: "job"; orgId: string; ownerId: string | null }
+  /** An organisation's urgent-action addressees and templates. */
+  | { kind: "urgent-actions"; orgId: string };
 
 export type Action =
   | "organisation.view"
@@ -77,7 +79,16 @@ export type Action =
   | "export.download"
   | "names.match"
   | "names.manage-lists"
-  | "names.review-duplicates";
+  | "names.review-duplicates"
+  // Urgent actions: asked of the detention they come from (a record subject), or of the
+  // organisation's addressees and templates (an urgent-actions subject).
+  | "urgent.view"
+  | "urgent.create"
+  | "urgent.track"
+  | "urgent.addressee.view"
+  | "urgent.addressee.manage"
+  | "urgent.template.view"
+  | "urgent.template.manage";
 
 /** What a token needs among its scopes to perform an action. */
 const SCOPE_OF: Record<Action, Scope> = {
@@ -123,6 +134,13 @@ const SCOPE_OF: Record<Action, Scope> = {
   "names.match": "read",
   "names.manage-lists": "write",
   "names.review-duplicates": "write",
+  "urgent.view": "read",
+  "urgent.create": "write",
+  "urgent.track": "write",
+  "urgent.addressee.view": "read",
+  "urgent.addressee.manage": "write",
+  "urgent.template.view": "read",
+  "urgent.template.manage": "admin",
 };
 
 function sameOrganisation(actor: Actor, action: Action, subject: Subject): boolean {
@@ -235,6 +253,22 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
     case "names.manage-lists":
     case "names.review-duplicates":
       return isDocumenter(actor);
+    // Urgent actions are advocacy: administrators and editors write them and log what was sent and
+    // answered; every member but a partner reads them. An action is as need-to-know as its
+    // detention: who may not know of a restricted detention does not know of its actions either.
+    // Addressees are kept by the same writers; templates are the administrators'.
+    case "urgent.view":
+      return actor.role !== "partner" && knowsOf(actor, subject);
+    case "urgent.create":
+    case "urgent.track":
+      return (actor.role === "admin" || actor.role === "editor") && knowsOf(actor, subject);
+    case "urgent.addressee.view":
+    case "urgent.template.view":
+      return actor.role !== "partner";
+    case "urgent.addressee.manage":
+      return actor.role === "admin" || actor.role === "editor";
+    case "urgent.template.manage":
+      return actor.role === "admin";
   }
 }
 
