@@ -2,7 +2,7 @@
 
 // Urgent actions: addressees, templates, generation from a detention, PDF and email draft, tracking.
 export {
-  generateUrgentAction, regenerateUrgentAction, getUrgentAction, listUrgentActions, trackUrgentAction, prepareUrgentAction,
+  generateUrgentAction, regenerateUrgentAction, getUrgentAction, listUrgentActions, trackUrgentAction, prepareUrgentAction, exportUrgentAction,
   UrgentGenerateSchema, UrgentRegenerateSchema, UrgentEventSchema, UrgentListSchema, URGENT_STATUSES, URGENT_CHANNELS,
   type UrgentActionView, type UrgentActionSummary, type UrgentEventView, type VersionView, type VersionSummary, type UrgentStatus,
 } from "./urgent-actions.ts";

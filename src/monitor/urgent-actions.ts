@@ -343,6 +343,23 @@ export async function listUrgentActions(services: Services, origin: Origin, acto
   return rows.map((r) => ({ id: r.id, detentionId: r.detention_id, status: r.status, subject: (r.document as UrgentDocument).subject, language: r.language, latestVersion: r.version, updatedAt: r.updated_at }));
 }
 
+/**
+ * A version as it is about to leave Vigil (a PDF, an email draft, the printable page): audited,
+ * with whether it carries restricted or secret values.
+ */
+export async function exportUrgentAction(services: Services, origin: Origin, actor: Actor, id: string, version: number | undefined, format: "pdf" | "email" | "print"): Promise<UrgentActionView> {
+  const view = await getUrgentAction(services, origin, actor, id, version);
+  await recordAudit(services.db, origin, {
+    orgId: actor.orgId,
+    actorId: actor.userId,
+    action: "urgent.export",
+    targetType: "urgent-action",
+    targetId: view.id,
+    details: { format, version: view.version.version, includesRestricted: view.version.includesRestricted, includesSecret: view.version.includesSecret },
+  });
+  return view;
+}
+
 function today(services: Services): string {
   return services.now().toISOString().slice(0, 10);
 }

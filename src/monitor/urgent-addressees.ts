@@ -25,6 +25,7 @@ export const AddresseeSchema = z.strictObject({
   language: z.enum(URGENT_LANGUAGES, "one of en, ug, zh"),
 });
 export type AddresseeInput = z.infer<typeof AddresseeSchema>;
+const ADDRESSEE_KEYS = ["name", "title", "organisation", "postalAddress", "email", "fax", "salutation", "language"] as const;
 
 export const AddresseeArchiveSchema = z.strictObject({ reason: text(2000).min(1, "say why") });
 
@@ -131,7 +132,11 @@ export async function createAddressee(services: Services, origin: Origin, actor:
 export async function updateAddressee(services: Services, origin: Origin, actor: Actor, id: string, raw: unknown): Promise<AddresseeView> {
   await requireAddressees(services, origin, actor, "urgent.addressee.manage", UUID.test(id) ? id : null);
   const before = await loadAddressee(services.db, actor, id);
-  const input = parseInput(AddresseeSchema, await readInput(raw));
+  // Fields not sent keep their values: the API's PATCH sends only what changes, the form sends all.
+  const body = await readInput(raw);
+  const current = addresseeView(before);
+  const merged = body !== null && typeof body === "object" && !Array.isArray(body) ? { ...Object.fromEntries(ADDRESSEE_KEYS.map((k) => [k, current[k]])), ...body } : body;
+  const input = parseInput(AddresseeSchema, merged);
   if (before.archived_at) throw new Conflict("this addressee is archived: it cannot be changed");
   const changed = Object.entries(columns(input))
     .filter(([key, value]) => before[key as keyof AddresseeRow] !== value)

@@ -32,6 +32,8 @@ import { mapRoutes } from "./routes/map.tsx";
 import { importRoutes, IMPORT_UPLOAD_PATHS } from "./routes/imports.tsx";
 import { exportRoutes } from "./routes/exports.tsx";
 import { staticAssets } from "./static.ts";
+import { urgentPages } from "./routes/urgent.tsx";
+import { urgentApi } from "./routes/urgent-api.ts";
 
 function isApi(c: Context<AppEnv>): boolean {
   const path = new URL(c.req.url).pathname;
@@ -114,6 +116,9 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route("/", vaultPages);
   app.route("/", adminPages);
   app.route("/", accountPages);
+  // Detainee monitoring: urgent actions.
+  app.route("/", urgentApi);
+  app.route("/", urgentPages);
 
   app.notFound((c) => {
     if (isApi(c)) return problemResponse(c, { type: "about:blank", title: "Not Found", status: 404, detail: "no such resource", requestId: c.var.requestId });

@@ -9,6 +9,7 @@ import { ALGORITHMS, EntityExampleSchema, ListArchiveSchema, ListCreateSchema, L
 import { MATCH_CAP, MAX_PAGE_SIZE, MAX_QUERY_CHARS, MAX_RANKED } from "../search/index.ts";
 import { importExportPaths } from "./openapi-imports.ts";
 import { captureAndLinkPaths } from "./openapi-capture.ts";
+import { urgentPaths } from "./openapi-urgent.ts";
 
 /** The API's schemas, written once in zod: the OpenAPI document is generated from them. */
 export const ProblemSchema = z
@@ -159,6 +160,7 @@ export function openApiDocument() {
       ...captureAndLinkPaths(json, jsonInput, problem, EvidenceSummarySchema),
       ...ledgerPaths(),
       ...importExportPaths(json, jsonInput, problem),
+      ...urgentPaths(json, jsonInput, problem),
       "/api/v1/me": {
         get: {
           summary: "The caller: user, organisation, role",
