@@ -18,11 +18,16 @@ export class PdfUnavailable extends VigilError {
 const RUNNING_AS_ROOT = typeof process.getuid === "function" && process.getuid() === 0;
 
 // One PDF at a time per process: each is a browser of its own, and a small server has few cores.
+// A few more wait their turn; past that, readers are told to come back rather than pile up.
 let queue: Promise<unknown> = Promise.resolve();
+let waiting = 0;
+const MAX_WAITING = 4;
 
 export async function renderPdf(doc: UrgentDocument, chromiumPath: string, timeoutMs = 60_000): Promise<Buffer> {
   if (!existsSync(chromiumPath)) throw new PdfUnavailable(`no Chromium at ${chromiumPath}: set VIGIL_CHROMIUM`);
-  const run = queue.then(() => draw(doc, chromiumPath, timeoutMs));
+  if (waiting >= MAX_WAITING) throw new PdfUnavailable("too many PDFs are being made at this moment: try again in a minute");
+  waiting++;
+  const run = queue.then(() => draw(doc, chromiumPath, timeoutMs)).finally(() => waiting--);
   queue = run.catch(() => undefined);
   return run;
 }

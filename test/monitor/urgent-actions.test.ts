@@ -11,6 +11,7 @@ import {
 import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
 import { addMember, addOrganisation, sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
 import { containsText, pdfText } from "../helpers/pdf-text.ts";
+import { makeKeys, tempDir } from "../evidence/helpers.ts";
 
 const FROM = NO_ORIGIN;
 
@@ -31,8 +32,9 @@ for (const target of databaseTargets()) {
     let prosecutorId = "";
 
     before(async () => {
-      services = await openTestServices(target);
+      services = await openTestServices(target, { dataDir: tempDir("vigil-urgent-") });
       const org = await setUpOrganisation(services);
+      await makeKeys(services, org.orgId);
       admin = (await sessionFor(services, org.adminEmail)).principal;
       editor = (await addMember(services, admin, "editor", "editor@watch.example")).principal;
       const viewerMember = await addMember(services, admin, "viewer", "viewer@watch.example");
@@ -162,6 +164,24 @@ for (const target of databaseTargets()) {
       assert.equal(action.version.includesRestricted, true);
       assert.deepEqual(action.version.document.included, [{ fact: "treatment", sensitivity: "restricted" }]);
       assert.deepEqual(action.version.document.omitted, []);
+    });
+
+    it("opens secret values only when the author includes them, and says so", async () => {
+      const person = await createEntity(services, FROM, editor.actor, { schema: "Person", properties: { name: ["Rahile Dawut"] } });
+      const secretCase = await createEntity(services, FROM, editor.actor, {
+        schema: "Detention",
+        properties: { person: [person.id], startDate: ["2017-12"], grounds: [{ value: "told by her former student in Ghulja", sensitivity: "secret" }] },
+      });
+      const plain = await generateUrgentAction(services, FROM, editor.actor, { detention: secretCase.id, language: "en" });
+      assert.doesNotMatch(documentText(plain.version.document), /Ghulja|stated grounds/);
+      assert.deepEqual(plain.version.document.omitted, [{ fact: "detention.grounds", sensitivity: "secret" }]);
+      assert.equal(plain.version.includesSecret, false);
+      const revealed = await generateUrgentAction(services, FROM, editor.actor, { detention: secretCase.id, language: "en", includeSecret: true });
+      assert.match(documentText(revealed.version.document), /The stated grounds are: told by her former student in Ghulja\./);
+      assert.equal(revealed.version.includesSecret, true);
+      assert.deepEqual(revealed.version.document.included, [{ fact: "detention.grounds", sensitivity: "secret" }]);
+      const audited = await services.db.selectFrom("audit_events").select("details").where("action", "=", "record.secret.read").execute();
+      assert.equal(audited.filter((a) => (a.details as { entity?: string }).entity === secretCase.id).length, 1, "the one reading of the secret value is audited");
     });
 
     it("keeps a restricted case, and its actions, to who may read it", async () => {
