@@ -50,28 +50,38 @@ export function addresseeLines(a: AddresseeSnapshot, language: UrgentLanguage): 
   return lines;
 }
 
-function paragraph(text: string): string {
+// In a right-to-left document, a run of Latin, digits or Chinese (a date, a name as recorded, an
+// address) is isolated left to right, so that "2014-09-23" does not read "23-09-2014".
+const LTR_RUN = /[A-Za-z0-9\u3400-\u9fff](?:[A-Za-z0-9\u3400-\u9fff .,:;@+\-/()'’·&<>"]*[A-Za-z0-9\u3400-\u9fff)])?/g;
+
+function line(text: string, rtl: boolean): string {
+  if (!rtl) return escapeHtml(text);
+  let out = "";
+  let last = 0;
+  for (const match of text.matchAll(LTR_RUN)) {
+    out += `${escapeHtml(text.slice(last, match.index))}<bdi dir="ltr">${escapeHtml(match[0])}</bdi>`;
+    last = match.index + match[0].length;
+  }
+  return out + escapeHtml(text.slice(last));
+}
+
+function paragraph(text: string, rtl: boolean): string {
   return text
     .split("\n")
-    .map((l) => escapeHtml(l))
+    .map((l) => line(l, rtl))
     .join("<br>");
 }
 
 /** The document as an <article>, to be placed in a page or in the printable document. */
 export function documentFragment(doc: UrgentDocument): string {
   const out: string[] = [];
+  const rtl = LANGUAGE_DIRECTION[doc.language] === "rtl";
   let headings = 0;
   for (const block of doc.blocks) {
-    if (block.kind === "heading") out.push(headings++ === 0 ? `<h1>${escapeHtml(block.text)}</h1>` : `<h2>${escapeHtml(block.text)}</h2>`);
-    else if (block.kind === "paragraph") out.push(`<p>${paragraph(block.text)}</p>`);
-    else if (block.kind === "list") out.push(`<ul class="ua-${block.name}">${block.items.map((i) => `<li>${paragraph(i)}</li>`).join("")}</ul>`);
-    else {
-      out.push(
-        `<div class="ua-addressees">${doc.addressees
-          .map((a) => `<address>${addresseeLines(a, doc.language).map((l) => (/^[^:]+: \S+@\S+$/.test(l) || /^[^:]+: [+0-9]/.test(l) ? `<span dir="ltr">${escapeHtml(l)}</span>` : escapeHtml(l))).join("<br>")}</address>`)
-          .join("")}</div>`,
-      );
-    }
+    if (block.kind === "heading") out.push(headings++ === 0 ? `<h1>${line(block.text, rtl)}</h1>` : `<h2>${line(block.text, rtl)}</h2>`);
+    else if (block.kind === "paragraph") out.push(`<p>${paragraph(block.text, rtl)}</p>`);
+    else if (block.kind === "list") out.push(`<ul class="ua-${block.name}">${block.items.map((i) => `<li>${paragraph(i, rtl)}</li>`).join("")}</ul>`);
+    else out.push(`<div class="ua-addressees">${doc.addressees.map((a) => `<address>${addresseeLines(a, doc.language).map((l) => line(l, rtl)).join("<br>")}</address>`).join("")}</div>`);
   }
   return `<article class="ua-document" lang="${LANGUAGE_TAG[doc.language]}" dir="${LANGUAGE_DIRECTION[doc.language]}">${out.join("\n")}</article>`;
 }
