@@ -37,7 +37,9 @@ export type Subject =
   /** An organisation's monitoring alerts, their rules, webhooks, and its members' subscriptions and feeds. */
   | { kind: "alerts"; orgId: string }
   /** An organisation's family cases (detainee monitoring): codes, reports, updates. */
-  | { kind: "family"; orgId: string };
+  | { kind: "family"; orgId: string }
+  /** An organisation's urgent-action addressees and templates. */
+  | { kind: "urgent-actions"; orgId: string };
 
 export type Action =
   | "organisation.view"
@@ -93,7 +95,16 @@ export type Action =
   | "family.write-update"
   | "family.approve-update"
   // Detainee monitoring: the silence dashboard and its facility map.
-  | "monitor.read-silence";
+  | "monitor.read-silence"
+  // Urgent actions: asked of the detention they come from (a record subject), or of the
+  // organisation's addressees and templates (an urgent-actions subject).
+  | "urgent.view"
+  | "urgent.create"
+  | "urgent.track"
+  | "urgent.addressee.view"
+  | "urgent.addressee.manage"
+  | "urgent.template.view"
+  | "urgent.template.manage";
 
 /** What a token needs among its scopes to perform an action. */
 const SCOPE_OF: Record<Action, Scope> = {
@@ -150,6 +161,13 @@ const SCOPE_OF: Record<Action, Scope> = {
   "family.write-update": "write",
   "family.approve-update": "write",
   "monitor.read-silence": "read",
+  "urgent.view": "read",
+  "urgent.create": "write",
+  "urgent.track": "write",
+  "urgent.addressee.view": "read",
+  "urgent.addressee.manage": "write",
+  "urgent.template.view": "read",
+  "urgent.template.manage": "admin",
 };
 
 function sameOrganisation(actor: Actor, action: Action, subject: Subject): boolean {
@@ -290,6 +308,22 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
     // may know of (and a guarded one only if they may read its restricted part: asked in the query).
     case "monitor.read-silence":
       return actor.role !== "partner";
+    // Urgent actions are advocacy: administrators and editors write them and log what was sent and
+    // answered; every member but a partner reads them. An action is as need-to-know as its
+    // detention: who may not know of a restricted detention does not know of its actions either.
+    // Addressees are kept by the same writers; templates are the administrators'.
+    case "urgent.view":
+      return actor.role !== "partner" && knowsOf(actor, subject);
+    case "urgent.create":
+    case "urgent.track":
+      return (actor.role === "admin" || actor.role === "editor") && knowsOf(actor, subject);
+    case "urgent.addressee.view":
+    case "urgent.template.view":
+      return actor.role !== "partner";
+    case "urgent.addressee.manage":
+      return actor.role === "admin" || actor.role === "editor";
+    case "urgent.template.manage":
+      return actor.role === "admin";
   }
 }
 

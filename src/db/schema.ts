@@ -817,3 +817,85 @@ export interface FamilyUpdatesTable {
   approved_by: string | null;
   approved_at: Date | null;
 }
+
+// Urgent actions: addressees, templates edited per organisation, generated versions and their tracking (migration 0013).
+export interface Schema {
+  urgent_addressees: UrgentAddresseesTable;
+  urgent_templates: UrgentTemplatesTable;
+  urgent_actions: UrgentActionsTable;
+  urgent_action_versions: UrgentActionVersionsTable;
+  urgent_action_events: UrgentActionEventsTable;
+}
+
+export type UrgentLanguageCode = "en" | "ug" | "zh";
+
+export interface UrgentAddresseesTable {
+  id: string;
+  org_id: string;
+  name: string;
+  title: string;
+  organisation: string;
+  postal_address: string;
+  email: string;
+  fax: string;
+  salutation: string;
+  language: UrgentLanguageCode;
+  created_by: string | null;
+  created_at: DefaultNow;
+  updated_by: string | null;
+  updated_at: DefaultNow;
+  archived_at: Date | null;
+  archived_by: string | null;
+  archive_reason: string | null;
+}
+
+export interface UrgentTemplatesTable {
+  org_id: string;
+  language: UrgentLanguageCode;
+  version: number;
+  subject: string;
+  body: string;
+  concerns: ColumnType<string[], string, string>;
+  requests: ColumnType<string[], string, string>;
+  reason: string;
+  author_id: string | null;
+  created_at: DefaultNow;
+}
+
+export interface UrgentActionsTable {
+  id: string;
+  org_id: string;
+  detention_id: string;
+  status: "draft" | "sent" | "responded" | "closed";
+  created_by: string | null;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+}
+
+export interface UrgentActionVersionsTable {
+  action_id: string;
+  version: number;
+  language: UrgentLanguageCode;
+  template_version: number;
+  addressee_ids: ColumnType<string[], string, string>;
+  includes_restricted: boolean;
+  includes_secret: boolean;
+  document: ColumnType<unknown, string, string>;
+  created_by: string | null;
+  created_at: DefaultNow;
+}
+
+export interface UrgentActionEventsTable {
+  id: string;
+  action_id: string;
+  kind: "sent" | "response" | "status";
+  addressee_id: string | null;
+  channel: "letter" | "email" | "fax" | "in-person" | "other" | null;
+  occurred_on: string | null;
+  summary: string;
+  evidence_url: string | null;
+  status_from: string | null;
+  status_to: string | null;
+  actor_id: string | null;
+  created_at: DefaultNow;
+}

@@ -41,6 +41,8 @@ import { familyApi } from "./routes/family-api.ts";
 import { familyPages } from "./routes/family-pages.tsx";
 import { familyPublicPages } from "./routes/family-public.tsx";
 import { monitorRoutes } from "./routes/monitor.tsx";
+import { urgentPages } from "./routes/urgent.tsx";
+import { urgentApi } from "./routes/urgent-api.ts";
 
 function isApi(c: Context<AppEnv>): boolean {
   const path = new URL(c.req.url).pathname;
@@ -136,6 +138,9 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route("/", familyApi);
   app.route("/", familyPages);
   app.route("/", familyPublicPages);
+  // Detainee monitoring: urgent actions.
+  app.route("/", urgentApi);
+  app.route("/", urgentPages);
 
   app.notFound((c) => {
     if (isApi(c)) return problemResponse(c, { type: "about:blank", title: "Not Found", status: 404, detail: "no such resource", requestId: c.var.requestId });

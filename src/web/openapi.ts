@@ -13,6 +13,7 @@ import { monitorPaths } from "./openapi-monitor.ts";
 import { alertPaths } from "./openapi-alerts.ts";
 import { familyPaths } from "./openapi-family.ts";
 import { silencePaths } from "./openapi-silence.ts";
+import { urgentPaths } from "./openapi-urgent.ts";
 
 /** The API's schemas, written once in zod: the OpenAPI document is generated from them. */
 export const ProblemSchema = z
@@ -167,6 +168,7 @@ export function openApiDocument() {
       ...monitorPaths(json, jsonInput, problem, EntitySchema),
       ...alertPaths(json, jsonInput, problem),
       ...familyPaths(json, jsonInput, problem),
+      ...urgentPaths(json, jsonInput, problem),
       "/api/v1/me": {
         get: {
           summary: "The caller: user, organisation, role",

@@ -13,6 +13,8 @@ const ASSETS: Record<string, string> = {
   "map.core.js": "text/javascript; charset=utf-8",
   "map.worker.js": "text/javascript; charset=utf-8",
   "map.css": "text/css; charset=utf-8",
+  // An urgent action's document, on screen, printed and in its PDF.
+  "urgent.css": "text/css; charset=utf-8",
 };
 
 // Read once at start: a handful of small files, served from memory, nothing from another host.

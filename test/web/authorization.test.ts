@@ -309,6 +309,40 @@ const TABLE: Record<string, Access> = {
   "GET /admin/vault": "admin",
   "POST /admin/vault/init": "admin",
   "POST /admin/vault/unseal": "admin",
+  // Urgent actions: every member but a partner reads them (an action of a restricted detention only
+  // who may read it; an outsider's made-up id is not found); administrators and editors generate
+  // them, log what was sent and keep the addressees; templates are changed by administrators.
+  "GET /urgent-actions": "reader",
+  "GET /urgent-actions/new/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "editor",
+  "POST /urgent-actions/new/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "editor",
+  "GET /urgent-actions/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "GET /urgent-actions/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/print": "reader",
+  "POST /urgent-actions/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/regenerate": "editor",
+  "POST /urgent-actions/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/events": "editor",
+  "GET /urgent-actions/addressees": "reader",
+  "POST /urgent-actions/addressees": "editor",
+  "GET /urgent-actions/addressees/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /urgent-actions/addressees/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "editor",
+  "POST /urgent-actions/addressees/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/archive": "editor",
+  "GET /urgent-actions/templates": "reader",
+  "GET /urgent-actions/templates/:language{en|ug|zh}": "reader",
+  "POST /urgent-actions/templates/:language{en|ug|zh}": "admin",
+  "GET /api/v1/urgent-actions": "reader",
+  "POST /api/v1/urgent-actions": "editor",
+  "GET /api/v1/urgent-actions/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /api/v1/urgent-actions/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/versions": "editor",
+  "POST /api/v1/urgent-actions/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/events": "editor",
+  "GET /api/v1/urgent-actions/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/pdf": "reader",
+  "GET /api/v1/urgent-actions/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/email": "reader",
+  "GET /api/v1/urgent-addressees": "reader",
+  "POST /api/v1/urgent-addressees": "editor",
+  "GET /api/v1/urgent-addressees/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "PATCH /api/v1/urgent-addressees/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "editor",
+  "POST /api/v1/urgent-addressees/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/archive": "editor",
+  "GET /api/v1/urgent-templates": "reader",
+  "GET /api/v1/urgent-templates/:language{en|ug|zh}": "reader",
+  "POST /api/v1/urgent-templates/:language{en|ug|zh}": "admin",
+  "GET /api/v1/urgent-templates/:language{en|ug|zh}/history": "reader",
   // Refused bodies for the admin (no passphrase), so the organisation's key stays the one the callers unseal with.
   "POST /admin/vault/rotate": "admin",
   "POST /admin/vault/export": "admin",
@@ -383,6 +417,7 @@ for (const target of databaseTargets()) {
         .replace(":org", "watch")
         .replace(":list{[a-z0-9][a-z0-9_-]{0,63}}", "watchlist")
         .replace(/:token\{vgf_[^/]*\}\}/, `vgf_${"A".repeat(43)}`)
+        .replace(":language{en|ug|zh}", "ug")
         .replace(":token", "vgi_not-a-real-invitation")
         .replace(/:secret\{.*?\{43\}\}/, NO_SUCH_FAMILY_LINK);
     }
@@ -445,7 +480,7 @@ for (const target of databaseTargets()) {
             if (res.status !== 404) problems.push(`${route}: outsider got ${res.status}, not 404`);
           } else if (caller !== "outsider" && ROLES_OF[access] && !ROLES_OF[access].includes(caller)) {
             if (res.status !== 403) problems.push(`${route}: ${caller} got ${res.status}, not 403`);
-          } else if (res.status === 404 && !EXPECTED_404.has(path) && !ALERT_ID_PATHS.test(path) && !/^\/(api\/v1\/(entities|merges|bulk|teams|imports|exports|jobs|evidence-links|captures|detentions|people|facilities)\/|monitor\/(detentions|facilities)\/|evidence\/(to|links)\b|captures\/[0-9a-f]{8}-|(imports|exports)\/[0-9a-f]{8}-|records\/((merges|bulk)\/)?[0-9a-f]{8}-|api\/v1\/family\/(cases|updates|reports)\/[0-9a-f]{8}-|monitor\/families\/((updates|reports)\/)?[0-9a-f]{8}-)/.test(path)) {
+          } else if (res.status === 404 && !EXPECTED_404.has(path) && !ALERT_ID_PATHS.test(path) && !/^\/(api\/v1\/(entities|merges|bulk|teams|imports|exports|jobs|evidence-links|captures|detentions|people|facilities|urgent-actions|urgent-addressees)\/|urgent-actions\/((new|addressees)\/)?[0-9a-f]{8}-|monitor\/(detentions|facilities)\/|evidence\/(to|links)\b|captures\/[0-9a-f]{8}-|(imports|exports)\/[0-9a-f]{8}-|records\/((merges|bulk)\/)?[0-9a-f]{8}-|api\/v1\/family\/(cases|updates|reports)\/[0-9a-f]{8}-|monitor\/families\/((updates|reports)\/)?[0-9a-f]{8}-)/.test(path)) {
             problems.push(`${route}: ${caller} got 404`);
           } else if (res.status === 401 || res.status === 403 || (sentToSignIn && !route.includes("logout") && !route.includes("revoke-all"))) {
             problems.push(`${route}: ${caller} refused with ${res.status} ${location}`);

@@ -27,6 +27,8 @@ export interface EntityPageView {
   evidence?: Child;
   /** A person's detentions, when the monitoring pages provide them. */
   detentions?: Child;
+  /** A detention's urgent actions panel (src/web/routes/urgent.tsx). */
+  urgentActions?: Child;
   /** The name of the member the record is assigned to, when the reader may see who that is. */
   assigneeName?: string | null;
   /** For a source: the records that cite it, and whether there are more than shown. */
@@ -540,6 +542,7 @@ export function EntityPage(page: PageContext, view: EntityPageView) {
       <Timeline page={page} view={view} />
       <Place page={page} view={view} />
       {view.evidence ?? null}
+      {view.urgentActions ?? null}
       <MergeNotices page={page} view={view} />
       <ArchiveForm page={page} view={view} />
     </>
