@@ -150,8 +150,11 @@ export function newNameIndex(records: readonly NewIndexedRecord[]): NewNameIndex
 export async function writeNewNameIndex(tx: Tx, index: NewNameIndex): Promise<void> {
   const { keys, features } = index;
   if (keys.key.length > 0) {
+    // In the primary key's order: the batch's keys then land on neighbouring pages one after another.
+    const order = keys.key.map((_, i) => i).sort((a, b) => (keys.key[a]! < keys.key[b]! ? -1 : keys.key[a]! > keys.key[b]! ? 1 : keys.decade[a]! - keys.decade[b]!));
+    const by = <T,>(values: T[]) => order.map((i) => values[i]!);
     await sql`INSERT INTO name_keys (org_id, entity_id, key, decade)
-      SELECT * FROM unnest(${keys.org}::uuid[], ${keys.entity}::uuid[], ${keys.key}::text[], ${keys.decade}::smallint[])`.execute(tx);
+      SELECT * FROM unnest(${by(keys.org)}::uuid[], ${by(keys.entity)}::uuid[], ${by(keys.key)}::text[], ${by(keys.decade)}::smallint[])`.execute(tx);
   }
   if (features.entity.length > 0) {
     await sql`INSERT INTO name_features (entity_id, org_id, engine, guarded, features)
