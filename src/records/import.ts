@@ -519,12 +519,18 @@ interface PreparedBatch {
   documents: DocumentRow[];
 }
 
-function prepareBatch(plans: EntityPlan[], w: WriteContext, newId: () => string): PreparedBatch {
+/** Plans prepared between two turns of the event loop: see prepareBatch. */
+const PREPARE_SLICE = 50;
+
+async function prepareBatch(plans: EntityPlan[], w: WriteContext, newId: () => string): Promise<PreparedBatch> {
   const statementIds: string[] = [];
   const records: NewIndexedRecord[] = [];
   const documents: DocumentRow[] = [];
   const secret = w.sensitivity === "secret";
-  for (const p of plans) {
+  for (const [n, p] of plans.entries()) {
+    // The previous batch's writes are several queries in a row, each sent when the one before it
+    // answers: let the event loop send them while this batch is being prepared.
+    if (n > 0 && n % PREPARE_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
     const statements: DocumentStatement[] = [];
     for (const v of p.values) {
       statementIds.push(newId());
@@ -684,7 +690,7 @@ async function commitPass(services: Services, row: ImportRow, actor: Actor, ctx:
   await services.db.transaction().execute(async (tx) => {
     const sourceContext: WriteContext = { ...w, sourceId: null, sensitivity: "internal" };
     await writeEntityRows(tx, [source], sourceContext);
-    await writeStatementsAndIndexes(tx, services, prepareBatch([source], sourceContext, pipeline.newId), sourceContext);
+    await writeStatementsAndIndexes(tx, services, await prepareBatch([source], sourceContext, pipeline.newId), sourceContext);
     const accept = (batch: RowOutcome[]) => {
       const plans: EntityPlan[] = [];
       for (const o of batch) {
@@ -713,7 +719,7 @@ async function commitPass(services: Services, row: ImportRow, actor: Actor, ctx:
     try {
       for await (const planned of pipeline.planned()) {
         stopIfAsked(ctx);
-        const prepared = prepareBatch(planned.flatMap((o) => (o.ok ? [o.plan] : [])), w, pipeline.newId);
+        const prepared = await prepareBatch(planned.flatMap((o) => (o.ok ? [o.plan] : [])), w, pipeline.newId);
         await writing;
         stopIfAsked(ctx);
         const plans = accept(await pipeline.checked(tx, planned));
