@@ -8,11 +8,11 @@
 // Run: node --import tsx bench/import.ts                               (PGlite)
 //      BENCH_DATABASE_URL=postgres://… node --import tsx bench/import.ts   (PostgreSQL)
 // BENCH_ROWS overrides the number of rows (default 100,000).
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { once } from "node:events";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { sql, type Kysely } from "kysely";
@@ -65,6 +65,23 @@ function memoryWatch() {
   };
 }
 
+/**
+ * CPU seconds spent so far by the server processes serving this database (the import's transaction
+ * and the progress updates), read from /proc: null when the server is not on this machine. With
+ * the process's own CPU time this says what an import costs whatever else the machine is running.
+ */
+async function serverCpuSeconds(db: Kysely<Schema>): Promise<number | null> {
+  const { rows } = await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(db);
+  const tick = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+  let ticks = 0;
+  for (const { pid } of rows) {
+    if (!existsSync(`/proc/${pid}/stat`)) return null;
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / tick;
+}
+
 async function plainInsert(db: Kysely<Schema>, path: string): Promise<void> {
   const { CsvReader } = await import("../src/core/index.ts");
   const reader = new CsvReader();
@@ -113,6 +130,7 @@ async function main() {
   const runner = new JobRunner(services, [importJob], { workerId: "bench", concurrency: 1 });
 
   const watch = memoryWatch();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const uploaded = await receiveImport(services, origin, actor, { source: createReadStream(csv, { highWaterMark: 1 << 20 }), filename: "people.csv", format: "csv" });
   const uploadSeconds = (performance.now() - t0) / 1000;
@@ -123,6 +141,10 @@ async function main() {
   await runner.drain();
   const vigilSeconds = (performance.now() - t0) / 1000;
   const memory = watch.stop();
+  const cpu = process.cpuUsage(cpu0);
+  const nodeCpu = (cpu.user + cpu.system) / 1e6;
+  // The pool keeps its connections for 10 s of idleness: those that served the import are still there.
+  const databaseCpu = server ? await serverCpuSeconds(db) : null;
   const done = await getImport(services, origin, actor, uploaded.id);
   if (done.state !== "imported" || done.entitiesCreated !== rows) throw new Error(`import ${done.state}: ${done.error ?? ""} (${done.entitiesCreated} of ${rows})`);
   const statements = Number((await db.selectFrom("statements").select((eb) => eb.fn.countAll<number>().as("n")).where("source_id", "=", done.sourceId!).executeTakeFirstOrThrow()).n);
@@ -143,9 +165,12 @@ async function main() {
 
   const [a, b] = [rows / vigilSeconds, rows / plainSeconds];
   console.log(`database ${database.kind}, ${rows.toLocaleString("en")} people (${(statSync(csv).size / 2 ** 20).toFixed(1)} MB CSV, ${statements.toLocaleString("en")} statements written); Vigil: upload, check pass, commit in one transaction (names index and search documents included); reference: the same five columns into a plain table, no checks`);
-  console.log("| database | rows | Vigil (rows/s) | upload share (s) | reference | reference (rows/s) | ratio | peak RSS added (MB) | peak JS heap added (MB) |");
-  console.log("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |");
-  console.log(`| ${database.kind} | ${rows.toLocaleString("en")} | ${a.toFixed(0)} | ${uploadSeconds.toFixed(1)} | ${reference} | ${b.toFixed(0)} | ${(a / b).toFixed(2)} | ${memory.rssMb.toFixed(0)} | ${memory.heapMb.toFixed(0)} |`);
+  // CPU per 1,000 rows: Node (the import's JavaScript, and PGlite's engine in its worker) and the
+  // PostgreSQL server processes of this database; what bounds the import when the machine is shared.
+  const perThousand = (seconds: number | null) => (seconds === null ? "—" : (seconds * 1000 * 1000 / rows).toFixed(0));
+  console.log("| database | rows | Vigil (rows/s) | upload share (s) | reference | reference (rows/s) | ratio | peak RSS added (MB) | peak JS heap added (MB) | Node CPU (ms/1,000 rows) | server CPU (ms/1,000 rows) | load average |");
+  console.log("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  console.log(`| ${database.kind} | ${rows.toLocaleString("en")} | ${a.toFixed(0)} | ${uploadSeconds.toFixed(1)} | ${reference} | ${b.toFixed(0)} | ${(a / b).toFixed(2)} | ${memory.rssMb.toFixed(0)} | ${memory.heapMb.toFixed(0)} | ${perThousand(nodeCpu)} | ${perThousand(databaseCpu)} | ${loadavg()[0]!.toFixed(1)} |`);
   await database.close();
   await server?.drop();
   rmSync(work, { recursive: true, force: true });

@@ -12,8 +12,8 @@ import type { ImportRow } from "../db/index.ts";
 import { parseInput } from "../accounts/index.ts";
 import { recordAudit, requirePermission } from "../audit/index.ts";
 import { cancelJob, defineJob, enqueueJob, findJob, JobInterrupted, PermanentJobError, type JobContext, type JobView } from "../jobs/index.ts";
-import { refreshNameKeysOf } from "../screening/index.ts";
-import { refreshSearchDocuments } from "../search/index.ts";
+import { newNameIndex, writeNewNameIndex, type NewIndexedRecord, type NewNameIndex } from "../screening/index.ts";
+import { documentOf, writeDocuments, type DocumentRow, type DocumentStatement } from "../search/index.ts";
 import { recordsChanged } from "./changes.ts";
 import { ImportTooLarge, importFilePath, readImportText, receiveImportFile, removeImportFile, type TextEncodingName } from "./import-file.ts";
 import { checkMapping, duplicateHeaders, findMapping, ImportMappingSchema, MAPPING_NAME, saveMapping, type ImportMapping } from "./import-mapping.ts";
@@ -23,6 +23,7 @@ import { countByProperty, insertStatementRows, statementRow } from "./statements
 import { loadVocabularies } from "./vocabularies.ts";
 import { findSchema } from "./model.ts";
 import { inputOf } from "./entities.ts";
+import { orderedIds } from "./ordered-ids.ts";
 import type { Sensitivity } from "./input.ts";
 
 export const IMPORT_FORMATS = ["csv", "ftm"] as const;
@@ -387,6 +388,12 @@ export async function cancelImport(services: Services, origin: Origin, actor: Ac
 interface Pipeline {
   /** Planned rows in batches, references checked through `db`. */
   batches(db: Tx, size?: number): AsyncGenerator<RowOutcome[]>;
+  /** Planned rows in batches, references not yet checked: reading and checking values only, no query. */
+  planned(size?: number): AsyncGenerator<RowOutcome[]>;
+  /** New record and statement ids, in the order they are asked for (see ordered-ids.ts). */
+  newId: () => string;
+  /** A planned batch with its references checked through `db`. */
+  checked(db: Tx, batch: RowOutcome[]): Promise<RowOutcome[]>;
   /** A FtM file's ids, when it has been scanned: the records the import itself creates. */
   ids: FtmIds | null;
 }
@@ -424,40 +431,42 @@ async function* ftmLines(path: string, encoding: TextEncodingName): AsyncGenerat
 async function openPipeline(services: Services, row: ImportRow, actor: Actor): Promise<Pipeline> {
   const checker = new ValueChecker(await loadVocabularies(services.db, actor.orgId));
   const path = importFilePath(services, row.id);
+  let ids: FtmIds | null = null;
+  const newId = orderedIds(services.now());
+  let planned: (size: number) => AsyncGenerator<RowOutcome[]>;
   if (row.format === "csv") {
     const mapping = ImportMappingSchema.parse(row.mapping);
     const planner = new CsvPlanner(row.columns as string[], mapping, checker);
-    return {
-      ids: null,
-      async *batches(db, size = IMPORT_BATCH) {
-        let batch: RowOutcome[] = [];
-        for await (const record of csvRecords(path, row.encoding, mapping.delimiter)) {
-          batch.push(planner.plan(record, randomUUID()));
-          if (batch.length >= size) {
-            yield await withReferences(db, actor, batch, new Map());
-            batch = [];
-          }
-        }
-        if (batch.length > 0) yield await withReferences(db, actor, batch, new Map());
-      },
-    };
+    planned = (size) => inBatches(csvRecords(path, row.encoding, mapping.delimiter), size, (record) => planner.plan(record, newId()));
+  } else {
+    const scanned = await scanFtmIds(ftmLines(path, row.encoding), row.id);
+    const planner = new FtmPlanner(checker, scanned);
+    ids = scanned;
+    planned = (size) => inBatches(ftmLines(path, row.encoding), size, (line) => planner.plan(line));
   }
-  const ids = await scanFtmIds(ftmLines(path, row.encoding), row.id);
-  const planner = new FtmPlanner(checker, ids);
+  const inFile = ids?.schemaOf ?? new Map<string, string>();
+  const checked = (db: Tx, batch: RowOutcome[]) => withReferences(db, actor, batch, inFile);
   return {
     ids,
+    newId,
+    planned: (size = IMPORT_BATCH) => planned(size),
+    checked,
     async *batches(db, size = IMPORT_BATCH) {
-      let batch: RowOutcome[] = [];
-      for await (const line of ftmLines(path, row.encoding)) {
-        batch.push(planner.plan(line));
-        if (batch.length >= size) {
-          yield await withReferences(db, actor, batch, ids.schemaOf);
-          batch = [];
-        }
-      }
-      if (batch.length > 0) yield await withReferences(db, actor, batch, ids.schemaOf);
+      for await (const batch of planned(size)) yield await checked(db, batch);
     },
   };
+}
+
+async function* inBatches<T>(items: AsyncIterable<T>, size: number, plan: (item: T) => RowOutcome): AsyncGenerator<RowOutcome[]> {
+  let batch: RowOutcome[] = [];
+  for await (const item of items) {
+    batch.push(plan(item));
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 async function withReferences(db: Tx, actor: Actor, batch: RowOutcome[], inFile: ReadonlyMap<string, string>): Promise<RowOutcome[]> {
@@ -496,14 +505,83 @@ async function writeEntityRows(tx: Tx, plans: readonly EntityPlan[], w: WriteCon
   }
 }
 
-async function writeStatementsAndIndexes(tx: Tx, services: Services, plans: readonly EntityPlan[], w: WriteContext): Promise<void> {
+/**
+ * A batch made ready for writing, in memory and before any query: statement ids, the names index
+ * entries and the search documents, derived from the values being written exactly as
+ * refreshNameKeysOf and refreshSearchDocuments would read them back (the records are new: nothing
+ * to delete, nothing to read). Preparing is the import's JavaScript work; commitPass prepares the
+ * next batch while the database writes this one.
+ */
+interface PreparedBatch {
+  plans: EntityPlan[];
+  /** One id per value, plans' values in order. */
+  statementIds: string[];
+  names: NewNameIndex;
+  documents: DocumentRow[];
+}
+
+/** Plans prepared between two turns of the event loop: see prepareBatch. */
+const PREPARE_SLICE = 50;
+
+async function prepareBatch(plans: EntityPlan[], w: WriteContext, newId: () => string): Promise<PreparedBatch> {
+  const statementIds: string[] = [];
+  const records: NewIndexedRecord[] = [];
+  const documents: DocumentRow[] = [];
+  const secret = w.sensitivity === "secret";
+  for (const [n, p] of plans.entries()) {
+    // The previous batch's writes are several queries in a row, each sent when the one before it
+    // answers: let the event loop send them while this batch is being prepared.
+    if (n > 0 && n % PREPARE_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+    const statements: DocumentStatement[] = [];
+    for (const v of p.values) {
+      statementIds.push(newId());
+      // As stored: a secret value is sealed, and nothing derived from it (its dates) is kept in the clear.
+      statements.push({
+        entity_id: p.id, property: v.property, value: secret ? null : v.value, sensitivity: w.sensitivity,
+        date_earliest: secret ? null : v.dateEarliest, date_latest: secret ? null : v.dateLatest, ref_id: v.ref,
+      });
+    }
+    records.push({ id: p.id, org_id: w.actor.orgId, schema: p.schema, statements });
+    documents.push(documentOf({ id: p.id, org_id: w.actor.orgId, schema: p.schema, restricted: w.restricted, archived_at: null }, statements));
+  }
+  return { plans, statementIds, names: newNameIndex(records), documents };
+}
+
+/** The part of a prepared batch that holds `plans` (a subset of its own, in the same order). */
+function narrowBatch(batch: PreparedBatch, plans: EntityPlan[]): PreparedBatch {
+  if (plans.length === batch.plans.length) return batch;
+  const keep = new Set(plans.map((p) => p.id));
+  const statementIds: string[] = [];
+  let i = 0;
+  for (const p of batch.plans) {
+    for (const _ of p.values) {
+      if (keep.has(p.id)) statementIds.push(batch.statementIds[i]!);
+      i++;
+    }
+  }
+  const k = batch.names.keys;
+  const f = batch.names.features;
+  const pick = <T,>(values: T[], entities: string[]) => values.filter((_, j) => keep.has(entities[j]!));
+  return {
+    plans,
+    statementIds,
+    names: {
+      keys: { org: pick(k.org, k.entity), entity: pick(k.entity, k.entity), key: pick(k.key, k.entity), decade: pick(k.decade, k.entity) },
+      features: { entity: pick(f.entity, f.entity), org: pick(f.org, f.entity), guarded: pick(f.guarded, f.entity), prepared: pick(f.prepared, f.entity) },
+    },
+    documents: batch.documents.filter((d) => keep.has(d.entity_id)),
+  };
+}
+
+async function writeStatementsAndIndexes(tx: Tx, services: Services, batch: PreparedBatch, w: WriteContext): Promise<void> {
+  const { plans, statementIds } = batch;
   if (plans.length === 0) return;
   const values = plans.flatMap((p) => p.values.map((v) => ({ entity: p.id, ...v })));
   if (w.sensitivity === "secret") {
     // Sealed one by one, each bound to its statement id; nothing derived from them is kept in the clear.
-    const rows = values.map((v) =>
+    const rows = values.map((v, i) =>
       statementRow(services, w.actor, v.entity, 1, {
-        id: randomUUID(), property: v.property, value: v.value, lang: v.lang, script: null, source: w.sourceId, confidence: null, sensitivity: "secret",
+        id: statementIds[i]!, property: v.property, value: v.value, lang: v.lang, script: null, source: w.sourceId, confidence: null, sensitivity: "secret",
         dateEarliest: null, dateLatest: null, ref: null,
       }, w.now),
     );
@@ -512,17 +590,20 @@ async function writeStatementsAndIndexes(tx: Tx, services: Services, plans: read
     await sql`INSERT INTO statements (id, org_id, entity_id, property, value, lang, source_id, sensitivity, date_earliest, date_latest, author_id, created_at, revision, ref_id)
       SELECT t.id, ${w.actor.orgId}::uuid, t.entity_id, t.property, t.value, t.lang, ${w.sourceId}::uuid, ${w.sensitivity}, t.earliest, t.latest, ${w.actor.userId}::uuid, ${w.now}::timestamptz, 1, t.ref
       FROM unnest(
-        ${values.map(() => randomUUID())}::uuid[], ${values.map((v) => v.entity)}::uuid[], ${values.map((v) => v.property)}::text[], ${values.map((v) => v.value)}::text[],
+        ${statementIds}::uuid[], ${values.map((v) => v.entity)}::uuid[], ${values.map((v) => v.property)}::text[], ${values.map((v) => v.value)}::text[],
         ${values.map((v) => v.lang)}::text[], ${values.map((v) => v.dateEarliest)}::text[], ${values.map((v) => v.dateLatest)}::text[], ${values.map((v) => v.ref)}::uuid[]
       ) AS t(id, entity_id, property, value, lang, earliest, latest, ref)`.execute(tx);
   }
   await sql`INSERT INTO entity_revisions (entity_id, number, kind, author_id, reason, created_at, summary)
     SELECT t.id, 1, 'create', ${w.actor.userId}::uuid, ${w.reason}, ${w.now}::timestamptz, t.summary::jsonb
     FROM unnest(${plans.map((p) => p.id)}::uuid[], ${plans.map((p) => JSON.stringify({ added: countByProperty(p.values), retracted: {} }))}::text[]) AS t(id, summary)`.execute(tx);
-  const ids = plans.map((p) => p.id);
-  await refreshNameKeysOf(tx, ids);
-  await refreshSearchDocuments(tx, ids);
-  await recordsChanged(tx, ids);
+  // The batch's derived data, in one place: the names index and the search documents, prepared
+  // in prepareBatch from the values just written (what refreshNameKeysOf and refreshSearchDocuments
+  // would read back for these new records), then whatever other capabilities derive (the monitor's
+  // projection of imported detentions).
+  await writeNewNameIndex(tx, batch.names);
+  await writeDocuments(tx, batch.documents);
+  await recordsChanged(tx, plans.map((p) => p.id));
 }
 
 /** The Source record standing for the import, written like any imported record. */
@@ -610,8 +691,9 @@ async function commitPass(services: Services, row: ImportRow, actor: Actor, ctx:
   const report = services.dbKind === "postgres" ? (done: number, message: string) => ctx.progress(done, valid, message) : async () => undefined;
   let created = 0;
   await services.db.transaction().execute(async (tx) => {
-    await writeEntityRows(tx, [source], { ...w, sensitivity: "internal" });
-    await writeStatementsAndIndexes(tx, services, [source], { ...w, sourceId: null, sensitivity: "internal" });
+    const sourceContext: WriteContext = { ...w, sourceId: null, sensitivity: "internal" };
+    await writeEntityRows(tx, [source], sourceContext);
+    await writeStatementsAndIndexes(tx, services, await prepareBatch([source], sourceContext, pipeline.newId), sourceContext);
     const accept = (batch: RowOutcome[]) => {
       const plans: EntityPlan[] = [];
       for (const o of batch) {
@@ -632,14 +714,35 @@ async function commitPass(services: Services, row: ImportRow, actor: Actor, ctx:
         await writeEntityRows(tx, accept(batch), w);
       }
     }
-    for await (const batch of pipeline.batches(tx)) {
-      stopIfAsked(ctx);
-      const plans = accept(batch);
-      if (!pipeline.ids) await writeEntityRows(tx, plans, w);
-      await writeStatementsAndIndexes(tx, services, plans, w);
-      created += plans.length;
-      await report(created, `wrote ${created} records`);
+    // Two batches in flight: while the database writes one, the next is read, checked and prepared
+    // here (the import's JavaScript work runs beside the database's instead of after it). Its
+    // references are checked only once the previous batch is written, so that they see it, as
+    // when one batch followed the other.
+    let writing: Promise<void> = Promise.resolve();
+    try {
+      for await (const planned of pipeline.planned()) {
+        stopIfAsked(ctx);
+        const prepared = await prepareBatch(planned.flatMap((o) => (o.ok ? [o.plan] : [])), w, pipeline.newId);
+        await writing;
+        stopIfAsked(ctx);
+        const plans = accept(await pipeline.checked(tx, planned));
+        const batch = narrowBatch(prepared, plans);
+        writing = (async () => {
+          if (!pipeline.ids) await writeEntityRows(tx, plans, w);
+          await writeStatementsAndIndexes(tx, services, batch, w);
+          created += plans.length;
+          await report(created, `wrote ${created} records`);
+        })();
+        // Awaited at the next batch or below; marked handled now so that a failure while the next
+        // batch is being prepared is not reported as unhandled.
+        writing.catch(() => undefined);
+      }
+    } finally {
+      // Leaving early (cancelled, a row rejected, a failure): the batch in flight settles before
+      // the transaction rolls back, so that none of its statements can run after the rollback.
+      await writing.catch(() => undefined);
     }
+    await writing;
     const done = services.now();
     await tx
       .updateTable("imports")

@@ -1,7 +1,9 @@
 // Screening: the names index kept beside the records, matching queries against the records a
 // caller may see (yente-compatible), bulk screening of CSV files, named lists to screen against,
 // and probable duplicates among the records.
-export { refreshNameKeys, refreshNameKeysOf, reindexNames, indexEntries, type IndexEntries, type MatchStatement } from "./name-index.ts";
+export {
+  refreshNameKeys, refreshNameKeysOf, reindexNames, indexEntries, newNameIndex, writeNewNameIndex, type IndexEntries, type MatchStatement, type NewIndexedRecord, type NewNameIndex,
+} from "./name-index.ts";
 export { CANDIDATE_BUDGET, candidateBudget, sqlCandidates, type CandidateProvider, type CandidateScope } from "./candidates.ts";
 export { DEFAULT_LIST, matchPrepared, matchQueries, prepareQuery, requireMatching, type MatchResponse, type PreparedQuery, type QueryMatches, type ScoredRecord } from "./match.ts";
 export { ALGORITHMS, EntityExampleSchema, MatchBodySchema, MAX_LIMIT, MAX_QUERIES } from "./input.ts";

@@ -2,6 +2,7 @@
 // its match features prepared once (name_features), rewritten in the transaction that changes the
 // record, and rebuilt for a whole organisation on demand.
 import { birthDecades, blockingKeys, ENGINE_VERSION, prepareEntity, preparedToJson, UNKNOWN_DECADE, type PreparedJson } from "../names/index.ts";
+import { sql } from "kysely";
 import type { Services, Tx } from "../context.ts";
 import { entityNames, indexableNames, isMatchable, MATCH_PROPERTIES, namesOf } from "./entity-names.ts";
 
@@ -103,4 +104,61 @@ export async function refreshNameKeysOf(tx: Tx, entityIds: readonly string[]): P
   if (entityIds.length === 0) return;
   const entities = await tx.selectFrom("entities").select(["id", "org_id", "schema", "archived_at"]).where("id", "in", [...entityIds]).execute();
   await rewriteIndex(tx, entities);
+}
+
+/** A record created in the caller's transaction, with its live statements in the order they were written. */
+export interface NewIndexedRecord {
+  id: string;
+  org_id: string;
+  schema: string;
+  statements: readonly MatchStatement[];
+}
+
+/** The index rows of records being created, as columns: prepared in memory, written by writeNewNameIndex. */
+export interface NewNameIndex {
+  keys: { org: string[]; entity: string[]; key: string[]; decade: number[] };
+  features: { entity: string[]; org: string[]; guarded: boolean[]; prepared: string[] };
+}
+
+/**
+ * What the index holds for records just created (an import's batch), from the statements the caller
+ * is writing: the same entries rewriteIndex would read back, computed without a query. A pure
+ * function, so that an import prepares the next batch while the database writes this one.
+ */
+export function newNameIndex(records: readonly NewIndexedRecord[]): NewNameIndex {
+  const index: NewNameIndex = { keys: { org: [], entity: [], key: [], decade: [] }, features: { entity: [], org: [], guarded: [], prepared: [] } };
+  for (const r of records) {
+    if (!isMatchable(r.schema)) continue;
+    const entries = indexEntries(r.schema, r.statements.filter((s) => MATCH_PROPERTIES.includes(s.property)));
+    for (const k of entries.keys) {
+      index.keys.org.push(r.org_id);
+      index.keys.entity.push(r.id);
+      index.keys.key.push(k.key);
+      index.keys.decade.push(k.decade);
+    }
+    if (entries.features) {
+      index.features.entity.push(r.id);
+      index.features.org.push(r.org_id);
+      index.features.guarded.push(entries.features.guarded);
+      index.features.prepared.push(JSON.stringify(entries.features.prepared));
+    }
+  }
+  return index;
+}
+
+/** Writes the entries of records created in the caller's transaction: nothing to delete, one INSERT per table. */
+export async function writeNewNameIndex(tx: Tx, index: NewNameIndex): Promise<void> {
+  const { keys, features } = index;
+  if (keys.key.length > 0) {
+    // In the primary key's order: the batch's keys then land on neighbouring pages one after another.
+    const order = keys.key.map((_, i) => i).sort((a, b) => (keys.key[a]! < keys.key[b]! ? -1 : keys.key[a]! > keys.key[b]! ? 1 : keys.decade[a]! - keys.decade[b]!));
+    const by = <T,>(values: T[]) => order.map((i) => values[i]!);
+    await sql`INSERT INTO name_keys (org_id, entity_id, key, decade)
+      SELECT * FROM unnest(${by(keys.org)}::uuid[], ${by(keys.entity)}::uuid[], ${by(keys.key)}::text[], ${by(keys.decade)}::smallint[])`.execute(tx);
+  }
+  if (features.entity.length > 0) {
+    await sql`INSERT INTO name_features (entity_id, org_id, engine, guarded, features)
+      SELECT t.entity_id, t.org_id, ${ENGINE_VERSION}, t.guarded, t.features::jsonb
+      FROM unnest(${features.entity}::uuid[], ${features.org}::uuid[], ${features.guarded}::boolean[], ${features.prepared}::text[]) AS t(entity_id, org_id, guarded, features)`.execute(tx);
+  }
 }

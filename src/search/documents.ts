@@ -18,7 +18,7 @@ const NAME_PARTS = new Set(["firstName", "secondName", "middleName", "fatherName
 // A date range wider than this ("19XX") says nothing about a year.
 const MAX_YEAR_SPAN = 30;
 
-interface DocumentStatement {
+export interface DocumentStatement {
   entity_id: string;
   property: string;
   value: string | null;
