@@ -41,8 +41,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       // compiling for a 20 ms query once the planner's estimate passed jit_above_cost.
       options: "-c jit=off",
     });
-    // Without a listener, a connection ended by the server would crash the process.
+    // Without a listener, a connection ended by the server would crash the process: the pool
+    // listens on idle connections, and each connection gets its own listener for the time it is
+    // checked out (between two queries of a transaction, say), when the pool does not listen.
+    // The query that then uses it fails with the server's message, as any failed query does.
     pool.on("error", (error) => options.onConnectionError?.(error));
+    pool.on("connect", (client) => client.on("error", (error) => options.onConnectionError?.(error)));
     // Fail at start, with the server's own message, rather than on the first request.
     const client = await pool.connect();
     client.release();
