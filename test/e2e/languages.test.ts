@@ -72,9 +72,10 @@ describe("languages in the browser", () => {
     const uyghur = await headerGeometry(page);
     assert.ok(uyghur.signOut.x + uyghur.signOut.width <= uyghur.name.x, "in Uyghur the sign-out button lies left of the name");
     assert.ok(uyghur.brand.x > uyghur.name.x, "and the brand moves to the right edge");
-    const firstLink = await page.locator("body > nav li").first().boundingBox();
-    const lastLink = await page.locator("body > nav li").last().boundingBox();
-    assert.ok(firstLink && lastLink && firstLink.x > lastLink.x, "the navigation runs from right to left");
+    // The first two links: the navigation may wrap onto a second line, which starts at the right again.
+    const firstLink = await page.locator("body > nav li").nth(0).boundingBox();
+    const secondLink = await page.locator("body > nav li").nth(1).boundingBox();
+    assert.ok(firstLink && secondLink && firstLink.y === secondLink.y && firstLink.x > secondLink.x, "the navigation runs from right to left");
     await axe.scan("Uyghur dashboard", page);
     if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, "dashboard-ug.png"), fullPage: true });
 
