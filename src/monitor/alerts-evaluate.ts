@@ -11,6 +11,7 @@ import type { Services, Tx } from "../context.ts";
 import { defineJob } from "../jobs/index.ts";
 import { DEFAULT_SILENCE_DAYS, type AlertRule } from "./alerts-rules.ts";
 import { DELIVERY_MAX_ATTEMPTS, EMAIL_JOB, WEBHOOK_JOB } from "./notify-jobs-kinds.ts";
+import { dayOf } from "./silence-input.ts";
 
 export const EVALUATE_JOB = "alerts.evaluate";
 /** The status-change rule re-reads this much before its cursor: a record whose transaction committed late is still seen. */
@@ -18,13 +19,9 @@ export const CURSOR_MARGIN_MINUTES = 10;
 
 export type RaisedCounts = Record<AlertRule, number>;
 
-function isoDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
 /** The rules' statements: each returns the ids of the alerts it inserted. `$now` and `$today` are the clock's. */
 function ruleStatements(now: Date): Record<AlertRule, ReturnType<typeof sql<{ id: string }>>> {
-  const today = isoDay(now);
+  const today = dayOf(now);
   // Each organisation's setting for the rule, joined once (a rule without a row is on, default window).
   const setting = (rule: AlertRule) => sql`join (
       select o.id as org_id, coalesce(r.enabled, true) as enabled, coalesce(r.window_days, ${DEFAULT_SILENCE_DAYS}) as window_days

@@ -13,6 +13,7 @@ import {
   type DetentionCreate, type ProofOfLifeCreate, type StatusCreate, type TreatmentReportCreate,
 } from "./input.ts";
 import { FACILITY_PLACE_TYPES, RELEASE_STATUSES, summariseDetention, type DatedValue, type DetentionSummary } from "./summary.ts";
+import { dayOf } from "./silence-input.ts";
 
 export type TimelineKind = "detained" | "status" | "proof-of-life" | "treatment";
 
@@ -189,9 +190,6 @@ async function facilityProblem(services: Services, actor: Actor, id: string): Pr
   return null;
 }
 
-function today(services: Services): string {
-  return services.now().toISOString().slice(0, 10);
-}
 
 function bounds(value: string): { earliest: string; latest: string } {
   const parsed = parseEdtf(value);
@@ -205,7 +203,7 @@ function checkAfterStart(view: DetentionView, date: string, field: string, error
 }
 
 function checkNotFuture(services: Services, date: string, field: string, errors: FieldErrors): void {
-  if (bounds(date).earliest > today(services)) errors[field] = `is in the future: today is ${today(services)}`;
+  if (bounds(date).earliest > dayOf(services.now())) errors[field] = `is in the future: today is ${dayOf(services.now())}`;
 }
 
 function fail(errors: FieldErrors): void {

@@ -15,6 +15,7 @@ import { readCaseFacts, type FactNote } from "./urgent-facts.ts";
 import { currentTemplate } from "./urgent-template-store.ts";
 import { DEFAULT_SALUTATION, fillText, LANGUAGE_TAG, renderBlocks, URGENT_LANGUAGES, type UrgentLanguage, type Values } from "./urgent-templates.ts";
 import type { AddresseeSnapshot, UrgentDocument } from "./urgent-document.ts";
+import { dayOf } from "./silence-input.ts";
 
 export const URGENT_STATUSES = ["draft", "sent", "responded", "closed"] as const;
 export type UrgentStatus = (typeof URGENT_STATUSES)[number];
@@ -360,9 +361,6 @@ export async function exportUrgentAction(services: Services, origin: Origin, act
   return view;
 }
 
-function today(services: Services): string {
-  return services.now().toISOString().slice(0, 10);
-}
 
 /** Records a letter or email sent, a response received, or a change of status. */
 export async function trackUrgentAction(services: Services, origin: Origin, actor: Actor, id: string, raw: unknown): Promise<UrgentActionView> {
@@ -370,7 +368,7 @@ export async function trackUrgentAction(services: Services, origin: Origin, acto
   const { row, detention } = await loadAction(services, actor, id);
   await requireOnCase(services, origin, actor, "urgent.track", detention, row.id);
   const input = parseInput(UrgentEventSchema, await readInput(raw));
-  if ((input.kind === "sent" || input.kind === "response") && input.date > today(services)) throw new Invalid("the date is in the future", { date: "is in the future" });
+  if ((input.kind === "sent" || input.kind === "response") && input.date > dayOf(services.now())) throw new Invalid("the date is in the future", { date: "is in the future" });
   const addresseeId = input.kind === "status" ? undefined : input.addressee;
   if (addresseeId) {
     const [found] = await findAddressees(services.db, actor.orgId, [addresseeId]);
@@ -402,7 +400,7 @@ export async function trackUrgentAction(services: Services, origin: Origin, acto
         kind: input.kind,
         addressee_id: addresseeId ?? null,
         channel: input.kind === "sent" ? input.channel : null,
-        occurred_on: input.kind === "status" ? today(services) : input.date,
+        occurred_on: input.kind === "status" ? dayOf(services.now()) : input.date,
         summary: input.summary,
         evidence_url: input.kind === "response" ? (input.evidenceUrl ?? null) : null,
         status_from: next !== current.status ? current.status : null,
