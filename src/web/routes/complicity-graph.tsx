@@ -48,10 +48,11 @@ export function OwnershipSvg({ page, graph }: { page: PageContext; graph: Owners
           const p = at(n.id);
           const name = n.caption ?? n.id;
           return (
-            <a href={`/complicity/graph/${n.id}?depth=${graph.depth}`} aria-label={n.complicit ? `${name} (${t("complicity.graph.complicit")})` : name}>
-              <title>{name}</title>
+            <a href={`/complicity/graph/${n.id}?depth=${graph.depth}`}>
+              {/* The link's accessible name: the whole name, and whether it is in the registry. */}
+              <title>{n.complicit ? `${name} (${t("complicity.graph.complicit")})` : name}</title>
               <circle cx={p.x} cy={p.y} r={R} fill={n.complicit ? COMPLICIT : NODE} stroke={n.id === graph.centre ? CENTRE : INK} stroke-width={n.id === graph.centre ? 5 : 1.5} />
-              {n.complicit ? <text x={p.x} y={p.y + 7} font-size="22" font-weight="bold" text-anchor="middle" fill="#ffffff">!</text> : null}
+              {n.complicit ? <text x={p.x} y={p.y + 7} font-size="22" font-weight="bold" text-anchor="middle" fill="#ffffff" aria-hidden="true">!</text> : null}
               <text x={p.x} y={p.y + R + 16} font-size="13" text-anchor="middle" fill={INK} paint-order="stroke" stroke="#ffffff" stroke-width="3">{shorten(name)}</text>
             </a>
           );
