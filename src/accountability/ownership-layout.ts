@@ -30,7 +30,7 @@ export function layoutGraph(nodes: readonly GraphNode[]): GraphLayout {
     radius = Math.max(radius + RING, (count * 90) / (2 * Math.PI));
     radii.set(d, radius);
   }
-  const half = radius + MARGIN;
+  const half = Math.ceil(radius + MARGIN);
   const placed = new Map<string, PlacedNode>();
   for (const [d, ring] of rings) {
     const r = radii.get(d) ?? 0;

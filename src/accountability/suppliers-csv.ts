@@ -49,7 +49,8 @@ export function decodeSupplierFile(bytes: Uint8Array): string {
 }
 
 const COUNTRY_BY_LABEL = new Map<string, string>();
-for (const [code, label] of Object.entries((model.types as unknown as { country: { values: Record<string, string> } }).country.values)) {
+const countryValues = (model.types as unknown as { country: { values: Map<string, string> | Record<string, string> } }).country.values;
+for (const [code, label] of countryValues instanceof Map ? countryValues : Object.entries(countryValues)) {
   COUNTRY_BY_LABEL.set(label.toLowerCase(), code);
   COUNTRY_BY_LABEL.set(code.toLowerCase(), code);
 }

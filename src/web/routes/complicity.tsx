@@ -22,6 +22,11 @@ async function complicityTerms(c: Context<AppEnv>): Promise<TermView[]> {
   return (await getVocabulary(c.var.services, c.var.origin, actor, "complicity-types")).terms;
 }
 
+async function reliabilityTerms(c: Context<AppEnv>): Promise<TermView[]> {
+  const { actor } = signedIn(c);
+  return (await getVocabulary(c.var.services, c.var.origin, actor, "reliability")).terms;
+}
+
 function typeLabel(page: PageContext, terms: readonly TermView[], code: string): string {
   const term = terms.find((t) => t.code === code);
   return term ? termLabel(term, page.locale) : code;
@@ -30,14 +35,14 @@ function typeLabel(page: PageContext, terms: readonly TermView[], code: string):
 const countryLabel = (page: PageContext, code: string) => valueLabel(page.t, page.locale, new Map(), "Company", "country", code);
 
 /** One finding in a few lines: its types, period, reliability, sources and evidence. */
-export function FindingSummary({ page, finding, terms }: { page: PageContext; finding: ComplicityFinding; terms: readonly TermView[] }) {
+export function FindingSummary({ page, finding, terms, reliability }: { page: PageContext; finding: ComplicityFinding; terms: readonly TermView[]; reliability: readonly TermView[] }) {
   const { t } = page;
   const period = finding.startDate || finding.endDate ? `${finding.startDate ?? "?"} – ${finding.endDate ?? t("complicity.ongoing")}` : null;
   return (
     <>
       <a href={`/records/${finding.id}`}>{finding.types.map((code) => typeLabel(page, terms, code)).join(", ")}</a>
       {period ? <> · <span dir="ltr">{period}</span></> : null}
-      {finding.reliability ? <> · {t("complicity.reliability", { value: finding.reliability })}</> : null}
+      {finding.reliability ? <> · {t("complicity.reliability", { value: typeLabel(page, reliability, finding.reliability) })}</> : null}
       {finding.restricted ? <> · <em>{t("complicity.restricted")}</em></> : null}
       {finding.summary ? <p dir="auto">{finding.summary}</p> : null}
       <p class="hint">
@@ -63,6 +68,7 @@ complicityPages.get("/complicity", async (c) => {
   const query = { type: c.req.query("type") ?? "", country: c.req.query("country") ?? "", page: c.req.query("page") ?? "1" };
   const registry = await listComplicity(c.var.services, c.var.origin, actor, query);
   const terms = await complicityTerms(c);
+  const reliability = await reliabilityTerms(c);
   const pageLink = (n: number) => `/complicity?${new URLSearchParams({ ...(registry.filter.type ? { type: registry.filter.type } : {}), ...(registry.filter.country ? { country: registry.filter.country } : {}), page: String(n) }).toString()}`;
   return renderPage(c, c.var.t("complicity.title"), (page) => {
     const { t } = page;
@@ -110,7 +116,7 @@ complicityPages.get("/complicity", async (c) => {
                   </td>
                   <td>{f.organization.countries.map((code) => countryLabel(page, code)).join(", ")}</td>
                   <td>
-                    <FindingSummary page={page} finding={f} terms={terms} />
+                    <FindingSummary page={page} finding={f} terms={terms} reliability={reliability} />
                   </td>
                   <td>
                     <a href={`/complicity/graph/${f.organization.id}`}>{t("complicity.graphLink")}</a>
@@ -177,7 +183,7 @@ async function renderFindingForm(c: Context<AppEnv>, input: FindingInput, proble
   }
   const caption = (await captionsOf(services, actor, [organization.row.id])).get(organization.row.id)?.caption ?? organization.row.id;
   const terms = await complicityTerms(c);
-  const reliability = (await getVocabulary(services, origin, actor, "reliability")).terms;
+  const reliability = await reliabilityTerms(c);
   const sources = (await browseRecords(services, origin, actor, { sort: "updated", limit: 100 }, ["Source"])).records;
   const sourceCaptions = await captionsOf(services, actor, sources.map((s) => s.id));
   const e = problem?.errors ?? {};
@@ -368,6 +374,7 @@ export async function complicityPanelFor(c: Context<AppEnv>, entity: EntityView)
   if (!can(actor, "complicity.view", { kind: "records", orgId: actor.orgId })) return null;
   const findings = await complicityOf(c.var.services, c.var.origin, actor, entity.id);
   const terms = await complicityTerms(c);
+  const reliability = await reliabilityTerms(c);
   const page: PageContext = { t: c.var.t, locale: c.var.locale, principal: c.var.principal, csrfToken: c.var.csrfToken, path: "" };
   const { t } = page;
   return (
@@ -377,7 +384,7 @@ export async function complicityPanelFor(c: Context<AppEnv>, entity: EntityView)
         <ul class="links">
           {findings.map((f) => (
             <li>
-              <FindingSummary page={page} finding={f} terms={terms} />
+              <FindingSummary page={page} finding={f} terms={terms} reliability={reliability} />
             </li>
           ))}
         </ul>
