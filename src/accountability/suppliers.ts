@@ -118,11 +118,23 @@ export async function requireSupplierScreening(services: Services, origin: Origi
   await requirePermission(services, origin, can(actor, "suppliers.screen", { kind: "records", orgId: actor.orgId }), actor, "suppliers.screen", { type: "entity", id: null });
 }
 
+/** Records are read through the records service in slices, well under a query's parameter limit. */
+const SLICE = 5000;
+
+async function captionsIn(services: Services, actor: Actor, ids: readonly string[]) {
+  const out = new Map<string, { schema: string; caption: string | null }>();
+  for (let i = 0; i < ids.length; i += SLICE) {
+    for (const [id, c] of await captionsOf(services, actor, ids.slice(i, i + SLICE))) out.set(id, { schema: c.schema, caption: c.caption });
+  }
+  return out;
+}
+
 /** What the percentages of the ownership links on paths say, read through the records service. */
 async function linkPercentages(services: Services, actor: Actor, ids: readonly string[]): Promise<Map<string, string | null>> {
   const out = new Map<string, string | null>();
-  if (ids.length === 0) return out;
-  for (const v of await viewEntities(services, actor, ids)) out.set(v.id, v.properties.percentage?.[0] ?? null);
+  for (let i = 0; i < ids.length; i += SLICE) {
+    for (const v of await viewEntities(services, actor, ids.slice(i, i + SLICE))) out.set(v.id, v.properties.percentage?.[0] ?? null);
+  }
   return out;
 }
 
@@ -163,8 +175,9 @@ export async function screenSuppliers(services: Services, origin: Origin, actor:
   // 3. Which records reached are registered, on a watch list, or (by name) on an outside list.
   const complicit = await complicitAmong(services.db, actor, nodes);
   const onWatchList = await watchListMembers(services.db, watchLists.map((l) => l.id), nodes);
-  const captions = await captionsOf(services, actor, nodes);
-  const listed = await outsideListMatches(services, actor, accepted.map((a) => a.row), nodes.map((id) => ({ id, caption: captions.get(id)?.caption ?? null, schema: captions.get(id)?.schema ?? "Company" })));
+  // Outside lists are asked about every record reached, by name; without a matcher, no name is read.
+  const nodeCaptions = listMatchers.size > 0 ? await captionsIn(services, actor, nodes) : new Map<string, { schema: string; caption: string | null }>();
+  const listed = await outsideListMatches(services, actor, accepted.map((a) => a.row), nodes.map((id) => ({ id, caption: nodeCaptions.get(id)?.caption ?? null, schema: nodeCaptions.get(id)?.schema ?? "Company" })));
 
   const findings: SupplierFinding[] = [];
   const evidenceFor = await findingsAbout(services, actor, [...complicit]);
@@ -185,14 +198,18 @@ export async function screenSuppliers(services: Services, origin: Origin, actor:
           const l = watchLists.find((w) => w.id === list)!;
           reasons.push({ kind: "watch-list", list: l.name, title: l.title });
         }
-        for (const entry of listed.byNode.get(p.node) ?? []) reasons.push({ kind: "list", list: entry.list, jurisdiction: entry.jurisdiction, entry: entry.caption, score: entry.score });
+        for (const entry of listed.byNode.get(p.node) ?? []) {
+          // The supplier's own name already found this entry: the matched record's name adds nothing.
+          if (p.links.length === 0 && (listed.direct.get(i) ?? []).some((d) => d.list === entry.list && d.caption === entry.caption)) continue;
+          reasons.push({ kind: "list", list: entry.list, jurisdiction: entry.jurisdiction, entry: entry.caption, score: entry.score });
+        }
         for (const reason of reasons) {
           p.links.forEach((l) => linkIds.add(l));
           findings.push({
             line: row.line,
             supplier,
             matched: { id: match.id, caption: match.caption, score: match.result.score },
-            path: p.path.map((id) => ({ id, schema: captions.get(id)?.schema ?? "", caption: captions.get(id)?.caption ?? null })),
+            path: p.path.map((id) => ({ id, schema: "", caption: null })),
             links: p.links.map((id) => ({ id, percentage: null })),
             hops: p.links.length,
             reason,
@@ -202,7 +219,11 @@ export async function screenSuppliers(services: Services, origin: Origin, actor:
     }
   });
   const percentages = await linkPercentages(services, actor, [...linkIds]);
-  for (const f of findings) f.links = f.links.map((l) => ({ id: l.id, percentage: percentages.get(l.id) ?? null }));
+  const captions = await captionsIn(services, actor, [...new Set(findings.flatMap((f) => f.path.map((step) => step.id)))]);
+  for (const f of findings) {
+    f.links = f.links.map((l) => ({ id: l.id, percentage: percentages.get(l.id) ?? null }));
+    f.path = f.path.map((step) => ({ id: step.id, schema: captions.get(step.id)?.schema ?? "", caption: captions.get(step.id)?.caption ?? null }));
+  }
   return {
     suppliers: parsed.suppliers.length,
     flagged: new Set(findings.map((f) => f.line)).size,
