@@ -104,7 +104,10 @@ export type Action =
   | "urgent.addressee.view"
   | "urgent.addressee.manage"
   | "urgent.template.view"
-  | "urgent.template.manage";
+  | "urgent.template.manage"
+  // Accountability: the complicity registry and the ownership graph, and screening a supplier list.
+  | "complicity.view"
+  | "suppliers.screen";
 
 /** What a token needs among its scopes to perform an action. */
 const SCOPE_OF: Record<Action, Scope> = {
@@ -168,6 +171,8 @@ const SCOPE_OF: Record<Action, Scope> = {
   "urgent.addressee.manage": "write",
   "urgent.template.view": "read",
   "urgent.template.manage": "admin",
+  "complicity.view": "read",
+  "suppliers.screen": "read",
 };
 
 function sameOrganisation(actor: Actor, action: Action, subject: Subject): boolean {
@@ -324,6 +329,13 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
       return actor.role === "admin" || actor.role === "editor";
     case "urgent.template.manage":
       return actor.role === "admin";
+    // The complicity registry and the ownership graph are read as the records are: every member but
+    // a partner, each finding, organisation and link only if its records are ones they may know of.
+    // Screening a supplier list against them is reading too (as bulk name screening is); findings
+    // themselves are records, written through the records service by those who document.
+    case "complicity.view":
+    case "suppliers.screen":
+      return actor.role !== "partner" && subject.kind === "records";
   }
 }
 

@@ -6,7 +6,7 @@
 
 export const VOCABULARIES = [
   "violation-types", "involvement-roles", "source-types", "place-types", "ethnicities", "languages",
-  "custody-statuses", "proof-of-life-kinds", "treatment-types", "reliability",
+  "custody-statuses", "proof-of-life-kinds", "treatment-types", "reliability", "complicity-types",
 ] as const;
 export type VocabularyName = (typeof VOCABULARIES)[number];
 
@@ -174,6 +174,16 @@ export const DEFAULT_TERMS: Record<VocabularyName, DefaultTerm[]> = {
     ["probable", "Probable", "ئېھتىمال", "很可能"],
     ["unconfirmed", "Unconfirmed", "جەزملەشتۈرۈلمىگەن", "未证实"],
   ]),
+  // The complicity registry (src/accountability): how an organisation takes part in the repression.
+  "complicity-types": terms([
+    ["surveillance-technology", "Surveillance technology", "نازارەت قىلىش تېخنىكىسى", "监控技术"],
+    ["forced-labour-supply-chain", "Forced-labour supply chain", "مەجبۇرىي ئەمگەك تەمىنات زەنجىرى", "强迫劳动供应链"],
+    ["facilities", "Construction or operation of facilities", "ئەسلىھەلەرنى قۇرۇش ياكى باشقۇرۇش", "设施的建造或运营"],
+    ["financing", "Financing", "مەبلەغ بىلەن تەمىنلەش", "融资"],
+    ["data-sharing", "Data sharing", "سانلىق مەلۇمات ھەمبەھىرلەش", "数据共享"],
+    ["diplomatic-cover", "Diplomatic cover", "دىپلوماتىك قوغداش", "外交掩护"],
+    ["transnational-repression", "Transnational repression", "دۆلەت ھالقىغان باستۇرۇش", "跨国镇压"],
+  ]),
 };
 
 /** Which properties take their values from which vocabulary, by the property's qualified name. */
@@ -188,4 +198,6 @@ export const VOCABULARY_OF_PROPERTY: Record<string, VocabularyName> = {
   "ProofOfLife:kind": "proof-of-life-kinds",
   "ProofOfLife:reliability": "reliability",
   "TreatmentReport:treatment": "treatment-types",
+  "Complicity:complicityType": "complicity-types",
+  "Complicity:reliability": "reliability",
 };

@@ -43,6 +43,9 @@ import { familyPublicPages } from "./routes/family-public.tsx";
 import { monitorRoutes } from "./routes/monitor.tsx";
 import { urgentPages } from "./routes/urgent.tsx";
 import { urgentApi } from "./routes/urgent-api.ts";
+import { complicityPages } from "./routes/complicity.tsx";
+import { complicityApi } from "./routes/complicity-api.ts";
+import { supplierPages } from "./routes/suppliers.tsx";
 
 function isApi(c: Context<AppEnv>): boolean {
   const path = new URL(c.req.url).pathname;
@@ -141,6 +144,9 @@ export function createApp(services: Services): Hono<AppEnv> {
   // Detainee monitoring: urgent actions.
   app.route("/", urgentApi);
   app.route("/", urgentPages);
+  app.route("/", complicityApi);
+  app.route("/", complicityPages);
+  app.route("/", supplierPages);
 
   app.notFound((c) => {
     if (isApi(c)) return problemResponse(c, { type: "about:blank", title: "Not Found", status: 404, detail: "no such resource", requestId: c.var.requestId });
