@@ -350,6 +350,7 @@ export interface Schema {
   vocabulary_terms: VocabularyTermsTable;
   entity_merges: EntityMergesTable;
   entity_merge_moves: EntityMergeMovesTable;
+  entity_merge_marks: EntityMergeMarksTable;
   entity_tags: EntityTagsTable;
   entity_assignments: EntityAssignmentsTable;
   bulk_operations: BulkOperationsTable;
@@ -391,6 +392,12 @@ export interface EntityMergeMovesTable {
   entity_id: string;
   from_statement: string;
   to_statement: string | null;
+}
+
+export interface EntityMergeMarksTable {
+  merge_id: string;
+  kind: "tag" | "assignment" | "user-access" | "team-access";
+  ref_id: string;
 }
 
 export interface EntityTagsTable {
