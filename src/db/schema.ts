@@ -429,7 +429,7 @@ export interface BulkOperationsTable {
   action: "tag" | "untag" | "assign" | "unassign" | "archive";
   params: ColumnType<Record<string, unknown>, string, string>;
   selection: ColumnType<Record<string, unknown>, string, string>;
-  status: "pending" | "running" | "done" | "failed";
+  status: "pending" | "running" | "done" | "failed" | "cancelled";
   total: number;
   processed: ColumnType<number, number | undefined, number>;
   changed: ColumnType<number, number | undefined, number>;

@@ -9,3 +9,7 @@ CREATE TABLE entity_merge_marks (
   ref_id uuid NOT NULL,
   PRIMARY KEY (merge_id, kind, ref_id)
 );
+
+-- A bulk operation whose background job was cancelled ends as cancelled, with what it had done.
+ALTER TABLE bulk_operations DROP CONSTRAINT bulk_operations_status_check;
+ALTER TABLE bulk_operations ADD CONSTRAINT bulk_operations_status_check CHECK (status IN ('pending', 'running', 'done', 'failed', 'cancelled'));
