@@ -231,6 +231,8 @@ export interface EntitiesTable {
   /** Set when the record was merged into another (migration 0006): it is then a redirect. */
   merged_into: ColumnType<string | null, string | null | undefined, string | null>;
   merge_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** What a list sorted by name orders on (migration 0017): see refreshNameSortKeys. */
+  name_key: ColumnType<string, string | undefined, string>;
 }
 
 export interface StatementsTable {

@@ -19,6 +19,7 @@ import { ImportTooLarge, importFilePath, readImportText, receiveImportFile, remo
 import { checkMapping, duplicateHeaders, findMapping, ImportMappingSchema, MAPPING_NAME, saveMapping, type ImportMapping } from "./import-mapping.ts";
 import { checkReferences, CsvPlanner, rejection, ValueChecker, type EntityPlan, type Rejection, type RowOutcome } from "./import-rows.ts";
 import { FtmPlanner, scanFtmIds, type FtmIds } from "./import-ftm.ts";
+import { newNameSortKeys } from "./name-sort-key.ts";
 import { countByProperty, insertStatementRows, statementRow } from "./statements.ts";
 import { loadVocabularies } from "./vocabularies.ts";
 import { findSchema } from "./model.ts";
@@ -495,9 +496,11 @@ interface WriteContext {
 async function writeEntityRows(tx: Tx, plans: readonly EntityPlan[], w: WriteContext): Promise<void> {
   if (plans.length === 0) return;
   const ids = plans.map((p) => p.id);
-  await sql`INSERT INTO entities (id, org_id, schema, restricted, created_by, created_at, updated_at)
-    SELECT t.id, ${w.actor.orgId}::uuid, t.schema, ${w.restricted}, ${w.actor.userId}::uuid, ${w.now}::timestamptz, ${w.now}::timestamptz
-    FROM unnest(${ids}::uuid[], ${plans.map((p) => p.schema)}::text[]) AS t(id, schema)`.execute(tx);
+  // Each with its name key, computed by the database from the names about to be written.
+  const keys = newNameSortKeys(plans.flatMap((p) => p.values.map((v) => ({ entity: p.id, property: v.property, value: v.value }))), w.sensitivity);
+  await sql`INSERT INTO entities (id, org_id, schema, restricted, created_by, created_at, updated_at, name_key)
+    SELECT t.id, ${w.actor.orgId}::uuid, t.schema, ${w.restricted}, ${w.actor.userId}::uuid, ${w.now}::timestamptz, ${w.now}::timestamptz, COALESCE(k.key, '')
+    FROM unnest(${ids}::uuid[], ${plans.map((p) => p.schema)}::text[]) AS t(id, schema) LEFT JOIN ${keys} AS k ON k.id = t.id`.execute(tx);
   // The importer of a restricted record is on its access list, or they would lose it at once.
   if (w.restricted) {
     await sql`INSERT INTO entity_access (entity_id, user_id, granted_by, granted_at)

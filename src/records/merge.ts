@@ -23,6 +23,7 @@ import { anyRecord, loadRecord, requireOnRecord, UUID, type LoadedRecord } from 
 import { inputOf } from "./entities.ts";
 import { findSchema } from "./model.ts";
 import { carryMarks, uncarryMarks } from "./merge-marks.ts";
+import { refreshNameSortKeys } from "./name-sort-key.ts";
 import { isAncestor } from "./relationships.ts";
 import { copyOf, countByProperty, insertStatementRows, statementRow } from "./statements.ts";
 import { ReasonSchema } from "./input.ts";
@@ -219,6 +220,7 @@ export async function mergeEntities(services: Services, origin: Origin, actor: A
       .insertInto("entity_revisions")
       .values(revisionRows.map((r) => ({ entity_id: r.entity_id, number: r.number, kind: "merge" as const, author_id: actor.userId, reason: input.reason, created_at: now, summary: JSON.stringify(r.summary) })))
       .execute();
+    await refreshNameSortKeys(tx, [a.id, b.id]);
     await refreshNameKeys(tx, a.id);
     await refreshNameKeys(tx, b.id);
     await refreshSearchDocuments(tx, [a.id, b.id]);
@@ -343,6 +345,7 @@ export async function undoMerge(services: Services, origin: Origin, actor: Actor
       .insertInto("entity_revisions")
       .values(revisionRows.map((r) => ({ entity_id: r.entity_id, number: revisions.get(r.entity_id)!, kind: "unmerge" as const, author_id: actor.userId, reason: input.reason, created_at: now, summary: JSON.stringify(r.summary) })))
       .execute();
+    await refreshNameSortKeys(tx, [a.id, b.id]);
     await refreshNameKeys(tx, a.id);
     await refreshNameKeys(tx, b.id);
     await refreshSearchDocuments(tx, [a.id, b.id]);
