@@ -5,9 +5,10 @@
 // them shows in a list), and so gets back what it had.
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
-import { Conflict, type Actor } from "../core/index.ts";
+import { can, Conflict, type Actor } from "../core/index.ts";
 import type { Tx } from "../context.ts";
 import type { EntityRow } from "../db/index.ts";
+import { recordSubject } from "./access.ts";
 import { dropTeamOnlyAccess } from "./teams.ts";
 
 export interface CarriedMarks {
@@ -17,17 +18,14 @@ export interface CarriedMarks {
   teams: string[];
 }
 
-async function hasRestrictedValues(tx: Tx, entityId: string): Promise<boolean> {
-  const row = await tx.selectFrom("statements").select("id").where("entity_id", "=", entityId).where("retracted_at", "is", null).where("sensitivity", "=", "restricted").limit(1).executeTakeFirst();
-  return row !== undefined;
-}
-
 /**
  * Puts the duplicate's (B's) tags, assignment and access list on the record that stays (A).
  * A tag A already has is not added twice; A's own assignment wins over B's, and B's assignee is
- * carried only if they may see A. Access-list entries are carried only when B's list granted
- * something (B restricted, or holding restricted values); when A holds restricted values of its
- * own, a carry that would show them to someone new is refused, as the reverse is by checkMergeable.
+ * carried only if they may see A. B's access list is carried when it granted something (B is
+ * restricted: the list of an open record opens nothing), so that whoever could read B's restricted
+ * values still can on A. When A is restricted, a carry that puts someone new on its list lets them
+ * read A's own restricted values too: only someone who may manage A's list (an administrator, or an
+ * editor on it) may make it; anyone else is refused and nothing is written.
  */
 export async function carryMarks(tx: Tx, actor: Actor, mergeId: string, a: EntityRow, b: EntityRow, now: Date): Promise<CarriedMarks> {
   const marks: { merge_id: string; kind: "tag" | "assignment" | "user-access" | "team-access"; ref_id: string }[] = [];
@@ -43,12 +41,12 @@ export async function carryMarks(tx: Tx, actor: Actor, mergeId: string, a: Entit
     carried.tags = tags;
   }
 
-  if (b.restricted || (await hasRestrictedValues(tx, b.id))) {
+  if (b.restricted) {
     const listOf = async (id: string) => new Map((await tx.selectFrom("entity_access").select(["user_id", "direct"]).where("entity_id", "=", id).execute()).map((r) => [r.user_id, r.direct]));
     const [listA, listB] = [await listOf(a.id), await listOf(b.id)];
     const newcomers = [...listB.keys()].filter((user) => !listA.has(user));
-    if (newcomers.length > 0 && (a.restricted || (await hasRestrictedValues(tx, a.id)))) {
-      throw new Conflict("merging would show this record's restricted values to people on the duplicate's access list who are not on this record's: align the two access lists first");
+    if (newcomers.length > 0 && a.restricted && !can(actor, "record.manage-access", recordSubject(a, listA.has(actor.userId)))) {
+      throw new Conflict("merging would put people from the duplicate's access list on this record's, and let them read its restricted values: only an administrator, or an editor on this record's list, may do that");
     }
     const teamsOf = async (id: string) => (await tx.selectFrom("entity_team_access").select("team_id").where("entity_id", "=", id).execute()).map((r) => r.team_id);
     const teamsOnA = new Set(await teamsOf(a.id));

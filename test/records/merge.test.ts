@@ -297,44 +297,47 @@ for (const target of databaseTargets()) {
     it("carries the duplicate's access list, members and teams, and undoing restores both lists exactly", async () => {
       const team = await createTeam(services, FROM, admin, { name: "Merge testers" });
       await addTeamMember(services, FROM, admin, team.id, { user: viewer.userId });
-      // A holds no restricted values and is open; B is open but holds a restricted value, so its list is carried.
-      const a = await createEntity(services, FROM, editor, { schema: "Person", properties: { name: ["Gulshan Abbas"] } });
-      const b = await createEntity(services, FROM, admin, { schema: "Person", properties: { name: ["Gulshan Abbas (2)"], notes: [{ value: "Held in Urumqi", sensitivity: "restricted" }] } });
+      const a = await createEntity(services, FROM, admin, { schema: "Person", restricted: true, properties: { name: ["Gulshan Abbas"] } });
+      const b = await createEntity(services, FROM, admin, { schema: "Person", restricted: true, properties: { name: ["Gulshan Abbas (2)"], notes: [{ value: "Held in Urumqi", sensitivity: "restricted" }] } });
       await grantAccess(services, FROM, admin, a.id, { team: team.id });
       await grantAccess(services, FROM, admin, b.id, { user: researcher.userId });
       await grantAccess(services, FROM, admin, b.id, { user: viewer.userId });
       const other = await createTeam(services, FROM, admin, { name: "Merge testers 2" });
       await addTeamMember(services, FROM, admin, other.id, { user: editor.userId });
       await grantAccess(services, FROM, admin, b.id, { team: other.id });
-      await mark(editor, [b.id], { action: "assign", user: viewer.userId });
+      await mark(admin, [b.id], { action: "assign", user: viewer.userId });
       const [aBefore, bBefore] = [await listing(admin, a.id), await listing(admin, b.id)];
-      assert.deepEqual(aBefore.users, { [viewer.userId]: "team" });
+      assert.deepEqual(aBefore.users, { [admin.userId]: "direct", [viewer.userId]: "team" });
 
       const merge = await mergeEntities(services, FROM, admin, a.id, { duplicate: b.id, reason: "same woman", revision: 1, duplicateRevision: 1 });
       const after = await listing(admin, a.id);
       assert.deepEqual(after.teams, [team.id, other.id].sort());
-      assert.deepEqual(after.users, { [viewer.userId]: "both", [researcher.userId]: "direct", [editor.userId]: "team" });
+      assert.deepEqual(after.users, { [admin.userId]: "direct", [viewer.userId]: "both", [researcher.userId]: "direct", [editor.userId]: "team" });
+      const seen = await getEntity(services, FROM, researcher, a.id);
+      assert.deepEqual(seen.properties.notes, ["Held in Urumqi"], "whoever read the duplicate's restricted value still reads it");
       assert.equal((await marksOf(a.id)).assignee, viewer.userId);
 
       await undoMerge(services, FROM, admin, merge.id, { reason: "two women" });
       assert.deepEqual(await listing(admin, a.id), aBefore);
       assert.deepEqual(await listing(admin, b.id), bBefore);
       assert.equal((await marksOf(a.id)).assignee, null);
+      await assert.rejects(getEntity(services, FROM, researcher, a.id), NotFound, "the survivor is hidden again from whom the merge had let in");
     });
 
-    it("refuses to carry an access list that would show the survivor's restricted values to someone new, writing nothing", async () => {
+    it("lets only someone who may manage the survivor's access list carry newcomers onto it, writing nothing otherwise", async () => {
       const a = await createEntity(services, FROM, editor, { schema: "Person", restricted: true, properties: { name: ["Witness C"] } });
       const b = await createEntity(services, FROM, editor, { schema: "Person", restricted: true, properties: { name: ["Witness C (2)"] } });
+      for (const id of [a.id, b.id]) await grantAccess(services, FROM, editor, id, { user: researcher.userId });
       await grantAccess(services, FROM, editor, b.id, { user: viewer.userId });
       await mark(editor, [b.id], { action: "tag", tag: "witness" });
-      const refused = await mergeEntities(services, FROM, editor, a.id, { duplicate: b.id, reason: "same", revision: 1, duplicateRevision: 1 }).catch((e: unknown) => e);
-      assert.ok(refused instanceof Conflict && /this record's restricted values/.test(refused.message));
+      const refused = await mergeEntities(services, FROM, researcher, a.id, { duplicate: b.id, reason: "same", revision: 1, duplicateRevision: 1 }).catch((e: unknown) => e);
+      assert.ok(refused instanceof Conflict && /only an administrator, or an editor on this record's list/.test(refused.message));
       assert.deepEqual(await marksOf(a.id), { tags: [], assignee: null });
-      assert.deepEqual(Object.keys((await listing(editor, a.id)).users), [editor.userId]);
+      assert.deepEqual(Object.keys((await listing(editor, a.id)).users).sort(), [editor.userId, researcher.userId].sort());
       assert.equal((await getEntity(services, FROM, editor, b.id)).revision, 1);
-      await grantAccess(services, FROM, editor, a.id, { user: viewer.userId });
       await mergeEntities(services, FROM, editor, a.id, { duplicate: b.id, reason: "same", revision: 1, duplicateRevision: 1 });
       assert.deepEqual(await marksOf(a.id), { tags: ["witness"], assignee: null });
+      assert.deepEqual(Object.keys((await listing(editor, a.id)).users).sort(), [editor.userId, researcher.userId, viewer.userId].sort());
     });
   });
 }
