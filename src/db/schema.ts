@@ -231,6 +231,8 @@ export interface EntitiesTable {
   /** Set when the record was merged into another (migration 0006): it is then a redirect. */
   merged_into: ColumnType<string | null, string | null | undefined, string | null>;
   merge_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** What a list sorted by name orders on (migration 0017): see refreshNameSortKeys. */
+  name_key: ColumnType<string, string | undefined, string>;
 }
 
 export interface StatementsTable {
@@ -350,6 +352,7 @@ export interface Schema {
   vocabulary_terms: VocabularyTermsTable;
   entity_merges: EntityMergesTable;
   entity_merge_moves: EntityMergeMovesTable;
+  entity_merge_marks: EntityMergeMarksTable;
   entity_tags: EntityTagsTable;
   entity_assignments: EntityAssignmentsTable;
   bulk_operations: BulkOperationsTable;
@@ -393,6 +396,12 @@ export interface EntityMergeMovesTable {
   to_statement: string | null;
 }
 
+export interface EntityMergeMarksTable {
+  merge_id: string;
+  kind: "tag" | "assignment" | "user-access" | "team-access";
+  ref_id: string;
+}
+
 export interface EntityTagsTable {
   id: string;
   org_id: string;
@@ -422,7 +431,7 @@ export interface BulkOperationsTable {
   action: "tag" | "untag" | "assign" | "unassign" | "archive";
   params: ColumnType<Record<string, unknown>, string, string>;
   selection: ColumnType<Record<string, unknown>, string, string>;
-  status: "pending" | "running" | "done" | "failed";
+  status: "pending" | "running" | "done" | "failed" | "cancelled";
   total: number;
   processed: ColumnType<number, number | undefined, number>;
   changed: ColumnType<number, number | undefined, number>;

@@ -3,6 +3,7 @@
 // so 100,000 records never sit in memory and an interrupted run resumes where it stopped. Each
 // batch re-reads the actor's role, so a person demoted or deactivated mid-run stops their run.
 // More than one batch runs as a background job (records.bulk), queued with the operation.
+// Cancelling stops it between two batches: it ends as cancelled, with the batches done so far.
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { z } from "zod";
@@ -11,7 +12,7 @@ import type { Origin, Services, Tx } from "../context.ts";
 import type { BulkOperationRow, EntityRow } from "../db/index.ts";
 import { recordAudit, requirePermission } from "../audit/index.ts";
 import { parseInput } from "../accounts/index.ts";
-import { defineJob, enqueueJob } from "../jobs/index.ts";
+import { cancelJob, defineJob, enqueueJob, JobInterrupted } from "../jobs/index.ts";
 import { refreshNameKeys } from "../screening/index.ts";
 import { refreshSearchDocuments } from "../search/index.ts";
 import { recordsChanged } from "./changes.ts";
@@ -52,7 +53,7 @@ export type BulkInput = z.infer<typeof BulkSchema>;
 export interface BulkOperationView {
   id: string;
   action: BulkAction;
-  status: "pending" | "running" | "done" | "failed";
+  status: "pending" | "running" | "done" | "failed" | "cancelled";
   /** Records selected when the operation was made. */
   total: number;
   /** Records gone through so far, and of those, the ones the action changed (an existing tag is not added twice). */
@@ -152,7 +153,7 @@ export async function runBulkBatch(services: Services, origin: Origin, operation
   return services.db.transaction().execute(async (tx) => {
     const row = await tx.selectFrom("bulk_operations").selectAll().where("id", "=", operationId).forUpdate().executeTakeFirst();
     if (!row) throw new NotFound("no such bulk operation");
-    if (row.status === "done" || row.status === "failed") return view(row);
+    if (isFinished(row.status)) return view(row);
     const params = row.params as unknown as Params;
     const now = services.now();
     const actor = await currentActor(tx, row, params);
@@ -185,7 +186,7 @@ export async function runBulkBatch(services: Services, origin: Origin, operation
 export async function runBulkOperation(services: Services, origin: Origin, operationId: string, batchSize = BULK_BATCH): Promise<BulkOperationView> {
   for (;;) {
     const state = await runBulkBatch(services, origin, operationId, batchSize);
-    if (state.status === "done" || state.status === "failed") return state;
+    if (isFinished(state.status)) return state;
   }
 }
 
@@ -201,20 +202,69 @@ export const bulkJob = defineJob<z.infer<typeof BulkJobPayload>>({
   parse: (raw) => BulkJobPayload.parse(raw),
   async run(ctx) {
     const origin: Origin = { requestId: `job:${ctx.job.id}`, ip: null, userAgent: null };
-    for (;;) {
-      const state = await runBulkBatch(ctx.services, origin, ctx.payload.operation, BULK_BATCH, (tx) => ctx.fence(tx));
-      await ctx.progress(state.processed, state.total, state.status);
-      if (state.status === "done" || state.status === "failed") return { status: state.status, processed: state.processed, changed: state.changed, error: state.error };
+    try {
+      for (;;) {
+        const state = await runBulkBatch(ctx.services, origin, ctx.payload.operation, BULK_BATCH, (tx) => ctx.fence(tx));
+        await ctx.progress(state.processed, state.total, state.status);
+        if (isFinished(state.status)) return { status: state.status, processed: state.processed, changed: state.changed, error: state.error };
+      }
+    } catch (error) {
+      // The batch being written when the cancellation came was rolled back by the fence: what
+      // the operation counts as processed is exactly what was committed.
+      if (error instanceof JobInterrupted && error.why === "cancelled") await endOperation(ctx.services, ctx.payload.operation, "cancelled", null);
+      throw error;
     }
   },
 });
 
-export async function getBulkOperation(services: Services, origin: Origin, actor: Actor, id: string): Promise<BulkOperationView> {
+function isFinished(status: BulkOperationView["status"]): boolean {
+  return status === "done" || status === "failed" || status === "cancelled";
+}
+
+/** Ends an operation still open (pending or running), keeping the counts of what it did. */
+async function endOperation(services: Services, id: string, status: "cancelled" | "failed", error: string | null): Promise<void> {
+  const now = services.now();
+  await services.db.updateTable("bulk_operations").set({ status, error, updated_at: now, finished_at: now }).where("id", "=", id).where("status", "in", ["pending", "running"]).execute();
+}
+
+/**
+ * An open operation whose job has ended without it (cancelled while queued, or after its worker
+ * died; failed for good) ends the same way: it is never left showing "running" for ever.
+ */
+async function settleWithJob(services: Services, row: BulkOperationRow): Promise<BulkOperationRow> {
+  if (isFinished(row.status)) return row;
+  const job = await services.db.selectFrom("jobs").select(["state", "last_error"]).where("kind", "=", BULK_JOB).where("unique_key", "=", row.id).executeTakeFirst();
+  if (job?.state === "cancelled") await endOperation(services, row.id, "cancelled", null);
+  else if (job?.state === "failed") await endOperation(services, row.id, "failed", job.last_error ?? "the background job failed");
+  else return row;
+  return services.db.selectFrom("bulk_operations").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow();
+}
+
+async function loadOperation(services: Services, origin: Origin, actor: Actor, id: string): Promise<BulkOperationRow> {
   await requirePermission(services, origin, can(actor, "record.list", { kind: "records", orgId: actor.orgId }), actor, "record.list", { type: "bulk", id: null });
   const row = UUID.test(id) ? await services.db.selectFrom("bulk_operations").selectAll().where("id", "=", id).where("org_id", "=", actor.orgId).executeTakeFirst() : undefined;
   // Its author and administrators follow an operation; to anyone else it does not exist.
   if (!row || (row.actor_id !== actor.userId && actor.role !== "admin")) throw new NotFound("no such bulk operation");
-  return view(row);
+  return settleWithJob(services, row);
+}
+
+/**
+ * Cancels an operation that has not finished (its author or an administrator). Queued, it ends at
+ * once; running, its job is asked to stop and ends it as cancelled after the batch in hand, which
+ * is rolled back. Records already changed stay changed: the operation says how many.
+ */
+export async function cancelBulkOperation(services: Services, origin: Origin, actor: Actor, id: string): Promise<BulkOperationView> {
+  const row = await loadOperation(services, origin, actor, id);
+  if (isFinished(row.status)) throw new Conflict("the bulk change has already ended: it cannot be cancelled now");
+  const job = await services.db.selectFrom("jobs").select("id").where("kind", "=", BULK_JOB).where("unique_key", "=", row.id).executeTakeFirst();
+  const state = job ? await cancelJob(services, services.db, job.id) : null;
+  if (state !== "running") await endOperation(services, row.id, "cancelled", null);
+  await recordAudit(services.db, origin, { orgId: actor.orgId, actorId: actor.userId, action: "record.bulk.cancel", targetType: "bulk", targetId: row.id });
+  return view(await services.db.selectFrom("bulk_operations").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow());
+}
+
+export async function getBulkOperation(services: Services, origin: Origin, actor: Actor, id: string): Promise<BulkOperationView> {
+  return view(await loadOperation(services, origin, actor, id));
 }
 
 async function applyAction(tx: Tx, services: Services, origin: Origin, actor: Actor, row: BulkOperationRow, params: Params, batch: EntityRow[], now: Date): Promise<number> {

@@ -7,6 +7,7 @@ import { recordAudit, requirePermission } from "../audit/index.ts";
 import { parseInput } from "../accounts/index.ts";
 import { refreshNameKeys } from "../screening/index.ts";
 import { refreshSearchDocuments } from "../search/index.ts";
+import { refreshNameSortKeys } from "./name-sort-key.ts";
 import { recordsChanged } from "./changes.ts";
 import { anyRecord, loadRecord, onAccessListOf, recordSubject, requireOnRecord, visibleIds, visibleRecords } from "./access.ts";
 import { isCreatableSchema, findSchema, schemaAndDescendants } from "./model.ts";
@@ -174,6 +175,7 @@ export async function writeEntityCreation(tx: Tx, services: Services, origin: Or
   await tx.insertInto("entities").values({ id, org_id: actor.orgId, schema: plan.schema, restricted: plan.restricted, created_by: actor.userId, created_at: now, updated_at: now }).execute();
   if (plan.restricted) await tx.insertInto("entity_access").values({ entity_id: id, user_id: actor.userId, granted_by: actor.userId, granted_at: now }).execute();
   await insertStatements(tx, services, actor, id, 1, added);
+  await refreshNameSortKeys(tx, [id]);
   await refreshNameKeys(tx, id);
   await refreshSearchDocuments(tx, [id]);
   await recordsChanged(tx, [id]);
@@ -268,6 +270,7 @@ export async function updateEntity(services: Services, origin: Origin, actor: Ac
       await tx.updateTable("statements").set({ retracted_at: now, retracted_by: actor.userId, retracted_revision: revision }).where("id", "in", retracted.map((s) => s.id)).where("retracted_at", "is", null).execute();
     }
     await insertStatements(tx, services, actor, record.row.id, revision, added);
+    await refreshNameSortKeys(tx, [record.row.id]);
     await refreshNameKeys(tx, record.row.id);
     await refreshSearchDocuments(tx, [record.row.id]);
     await recordsChanged(tx, [record.row.id]);

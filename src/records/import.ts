@@ -4,7 +4,7 @@
 // transaction: nothing is written when a row fails, unless the importer asked to commit the
 // valid rows. Every imported value cites a Source record that stands for the import.
 import { randomUUID } from "node:crypto";
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import { z } from "zod";
 import { can, CsvReader, Conflict, Invalid, isRole, NotFound, type Actor, type CsvRecord } from "../core/index.ts";
 import type { Origin, Services, Tx } from "../context.ts";
@@ -12,13 +12,14 @@ import type { ImportRow } from "../db/index.ts";
 import { parseInput } from "../accounts/index.ts";
 import { recordAudit, requirePermission } from "../audit/index.ts";
 import { cancelJob, defineJob, enqueueJob, findJob, JobInterrupted, PermanentJobError, type JobContext, type JobView } from "../jobs/index.ts";
-import { newNameIndex, writeNewNameIndex, type NewIndexedRecord, type NewNameIndex } from "../screening/index.ts";
-import { documentOf, writeDocuments, type DocumentRow, type DocumentStatement } from "../search/index.ts";
+import { newNameIndex, newNameIndexInserts, type NewIndexedRecord, type NewNameIndex } from "../screening/index.ts";
+import { documentInserts, documentOf, type DocumentRow, type DocumentStatement } from "../search/index.ts";
 import { recordsChanged } from "./changes.ts";
 import { ImportTooLarge, importFilePath, readImportText, receiveImportFile, removeImportFile, type TextEncodingName } from "./import-file.ts";
 import { checkMapping, duplicateHeaders, findMapping, ImportMappingSchema, MAPPING_NAME, saveMapping, type ImportMapping } from "./import-mapping.ts";
 import { checkReferences, CsvPlanner, rejection, ValueChecker, type EntityPlan, type Rejection, type RowOutcome } from "./import-rows.ts";
 import { FtmPlanner, scanFtmIds, type FtmIds } from "./import-ftm.ts";
+import { newNameSortKeys } from "./name-sort-key.ts";
 import { countByProperty, insertStatementRows, statementRow } from "./statements.ts";
 import { loadVocabularies } from "./vocabularies.ts";
 import { findSchema } from "./model.ts";
@@ -488,21 +489,46 @@ interface WriteContext {
   now: Date;
 }
 
-// Rows are written with INSERT … SELECT FROM unnest(arrays): one statement and a dozen parameters
-// per batch, whatever its size, on PGlite and PostgreSQL alike (PostgreSQL's COPY would need a
-// driver extension, and PGlite's reads only from a file). Plain multi-row INSERTs spent most of an
-// import compiling and binding tens of thousands of parameters.
-async function writeEntityRows(tx: Tx, plans: readonly EntityPlan[], w: WriteContext): Promise<void> {
-  if (plans.length === 0) return;
+// Rows are written with INSERT … SELECT FROM unnest(arrays): a dozen parameters per table and
+// batch, whatever its size, on PGlite and PostgreSQL alike (PostgreSQL's COPY would need a driver
+// extension, and PGlite's reads only from a file). Plain multi-row INSERTs spent most of an import
+// compiling and binding tens of thousands of parameters. A batch's INSERTs then go as one statement
+// (inOneStatement).
+function entityInserts(plans: readonly EntityPlan[], w: WriteContext): RawBuilder<unknown>[] {
+  if (plans.length === 0) return [];
   const ids = plans.map((p) => p.id);
-  await sql`INSERT INTO entities (id, org_id, schema, restricted, created_by, created_at, updated_at)
-    SELECT t.id, ${w.actor.orgId}::uuid, t.schema, ${w.restricted}, ${w.actor.userId}::uuid, ${w.now}::timestamptz, ${w.now}::timestamptz
-    FROM unnest(${ids}::uuid[], ${plans.map((p) => p.schema)}::text[]) AS t(id, schema)`.execute(tx);
+  // Each with its name key, computed by the database from the names about to be written.
+  const keys = newNameSortKeys(plans.flatMap((p) => p.values.map((v) => ({ entity: p.id, property: v.property, value: v.value }))), w.sensitivity);
+  const inserts = [
+    sql`INSERT INTO entities (id, org_id, schema, restricted, created_by, created_at, updated_at, name_key)
+    SELECT t.id, ${w.actor.orgId}::uuid, t.schema, ${w.restricted}, ${w.actor.userId}::uuid, ${w.now}::timestamptz, ${w.now}::timestamptz, COALESCE(k.key, '')
+    FROM unnest(${ids}::uuid[], ${plans.map((p) => p.schema)}::text[]) AS t(id, schema) LEFT JOIN ${keys} AS k ON k.id = t.id`,
+  ];
   // The importer of a restricted record is on its access list, or they would lose it at once.
   if (w.restricted) {
-    await sql`INSERT INTO entity_access (entity_id, user_id, granted_by, granted_at)
-      SELECT t.id, ${w.actor.userId}::uuid, ${w.actor.userId}::uuid, ${w.now}::timestamptz FROM unnest(${ids}::uuid[]) AS t(id)`.execute(tx);
+    inserts.push(sql`INSERT INTO entity_access (entity_id, user_id, granted_by, granted_at)
+      SELECT t.id, ${w.actor.userId}::uuid, ${w.actor.userId}::uuid, ${w.now}::timestamptz FROM unnest(${ids}::uuid[]) AS t(id)`);
   }
+  return inserts;
+}
+
+async function writeEntityRows(tx: Tx, plans: readonly EntityPlan[], w: WriteContext): Promise<void> {
+  await inOneStatement(tx, entityInserts(plans, w));
+}
+
+/**
+ * Runs INSERTs as one statement, each a data-modifying part of a WITH: one round trip, so that the
+ * database works through a whole batch without waiting for Node's event loop to send the next
+ * INSERT (it turns only between slices of the next batch being prepared). Foreign keys are checked
+ * at the end of the statement, when every part's rows are there.
+ */
+async function inOneStatement(tx: Tx, inserts: readonly RawBuilder<unknown>[]): Promise<void> {
+  if (inserts.length === 0) return;
+  if (inserts.length === 1) {
+    await inserts[0]!.execute(tx);
+    return;
+  }
+  await sql`WITH ${sql.join(inserts.map((insert, i) => sql`${sql.raw(`w${i}`)} AS (${insert})`))} SELECT 1`.execute(tx);
 }
 
 /**
@@ -573,12 +599,19 @@ function narrowBatch(batch: PreparedBatch, plans: EntityPlan[]): PreparedBatch {
   };
 }
 
-async function writeStatementsAndIndexes(tx: Tx, services: Services, batch: PreparedBatch, w: WriteContext): Promise<void> {
+/**
+ * Writes a prepared batch: its records unless `entities` is false (already written by a first pass),
+ * their statements, first revisions, names index entries and search documents, in one statement;
+ * then whatever other capabilities derive from them.
+ */
+async function writeBatch(tx: Tx, services: Services, batch: PreparedBatch, w: WriteContext, entities: boolean): Promise<void> {
   const { plans, statementIds } = batch;
   if (plans.length === 0) return;
   const values = plans.flatMap((p) => p.values.map((v) => ({ entity: p.id, ...v })));
+  const inserts: RawBuilder<unknown>[] = entities ? entityInserts(plans, w) : [];
   if (w.sensitivity === "secret") {
     // Sealed one by one, each bound to its statement id; nothing derived from them is kept in the clear.
+    await inOneStatement(tx, inserts.splice(0));
     const rows = values.map((v, i) =>
       statementRow(services, w.actor, v.entity, 1, {
         id: statementIds[i]!, property: v.property, value: v.value, lang: v.lang, script: null, source: w.sourceId, confidence: null, sensitivity: "secret",
@@ -587,22 +620,22 @@ async function writeStatementsAndIndexes(tx: Tx, services: Services, batch: Prep
     );
     await insertStatementRows(tx, rows);
   } else if (values.length > 0) {
-    await sql`INSERT INTO statements (id, org_id, entity_id, property, value, lang, source_id, sensitivity, date_earliest, date_latest, author_id, created_at, revision, ref_id)
+    inserts.push(sql`INSERT INTO statements (id, org_id, entity_id, property, value, lang, source_id, sensitivity, date_earliest, date_latest, author_id, created_at, revision, ref_id)
       SELECT t.id, ${w.actor.orgId}::uuid, t.entity_id, t.property, t.value, t.lang, ${w.sourceId}::uuid, ${w.sensitivity}, t.earliest, t.latest, ${w.actor.userId}::uuid, ${w.now}::timestamptz, 1, t.ref
       FROM unnest(
         ${statementIds}::uuid[], ${values.map((v) => v.entity)}::uuid[], ${values.map((v) => v.property)}::text[], ${values.map((v) => v.value)}::text[],
         ${values.map((v) => v.lang)}::text[], ${values.map((v) => v.dateEarliest)}::text[], ${values.map((v) => v.dateLatest)}::text[], ${values.map((v) => v.ref)}::uuid[]
-      ) AS t(id, entity_id, property, value, lang, earliest, latest, ref)`.execute(tx);
+      ) AS t(id, entity_id, property, value, lang, earliest, latest, ref)`);
   }
-  await sql`INSERT INTO entity_revisions (entity_id, number, kind, author_id, reason, created_at, summary)
+  inserts.push(sql`INSERT INTO entity_revisions (entity_id, number, kind, author_id, reason, created_at, summary)
     SELECT t.id, 1, 'create', ${w.actor.userId}::uuid, ${w.reason}, ${w.now}::timestamptz, t.summary::jsonb
-    FROM unnest(${plans.map((p) => p.id)}::uuid[], ${plans.map((p) => JSON.stringify({ added: countByProperty(p.values), retracted: {} }))}::text[]) AS t(id, summary)`.execute(tx);
+    FROM unnest(${plans.map((p) => p.id)}::uuid[], ${plans.map((p) => JSON.stringify({ added: countByProperty(p.values), retracted: {} }))}::text[]) AS t(id, summary)`);
   // The batch's derived data, in one place: the names index and the search documents, prepared
-  // in prepareBatch from the values just written (what refreshNameKeysOf and refreshSearchDocuments
+  // in prepareBatch from the values written (what refreshNameKeysOf and refreshSearchDocuments
   // would read back for these new records), then whatever other capabilities derive (the monitor's
-  // projection of imported detentions).
-  await writeNewNameIndex(tx, batch.names);
-  await writeDocuments(tx, batch.documents);
+  // projection of imported detentions), which reads the rows once they are there.
+  inserts.push(...newNameIndexInserts(batch.names), ...documentInserts(batch.documents));
+  await inOneStatement(tx, inserts);
   await recordsChanged(tx, plans.map((p) => p.id));
 }
 
@@ -692,8 +725,7 @@ async function commitPass(services: Services, row: ImportRow, actor: Actor, ctx:
   let created = 0;
   await services.db.transaction().execute(async (tx) => {
     const sourceContext: WriteContext = { ...w, sourceId: null, sensitivity: "internal" };
-    await writeEntityRows(tx, [source], sourceContext);
-    await writeStatementsAndIndexes(tx, services, await prepareBatch([source], sourceContext, pipeline.newId), sourceContext);
+    await writeBatch(tx, services, await prepareBatch([source], sourceContext, pipeline.newId), sourceContext, true);
     const accept = (batch: RowOutcome[]) => {
       const plans: EntityPlan[] = [];
       for (const o of batch) {
@@ -728,8 +760,7 @@ async function commitPass(services: Services, row: ImportRow, actor: Actor, ctx:
         const plans = accept(await pipeline.checked(tx, planned));
         const batch = narrowBatch(prepared, plans);
         writing = (async () => {
-          if (!pipeline.ids) await writeEntityRows(tx, plans, w);
-          await writeStatementsAndIndexes(tx, services, batch, w);
+          await writeBatch(tx, services, batch, w, !pipeline.ids);
           created += plans.length;
           await report(created, `wrote ${created} records`);
         })();

@@ -20,7 +20,7 @@ export { mergeEntities, undoMerge, getMerge, MergeSchema, UndoMergeSchema, type 
 export { getAccessList, grantAccess, revokeAccess, AccessGrantSchema, type AccessListView } from "./access-lists.ts";
 export { listTeams, createTeam, addTeamMember, removeTeamMember, TeamCreateSchema, TeamMemberSchema, type TeamView } from "./teams.ts";
 export {
-  startBulkOperation, runBulkBatch, runBulkOperation, getBulkOperation, bulkJob, BulkSchema, BULK_ACTIONS, BULK_BATCH, BULK_JOB, MAX_BULK_IDS,
+  startBulkOperation, runBulkBatch, runBulkOperation, getBulkOperation, cancelBulkOperation, bulkJob, BulkSchema, BULK_ACTIONS, BULK_BATCH, BULK_JOB, MAX_BULK_IDS,
   type BulkOperationView, type BulkAction,
 } from "./bulk.ts";
 export { listTags, listAssignees, type TagCount, type Assignee } from "./marks.ts";

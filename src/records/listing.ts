@@ -13,6 +13,7 @@ import { parseInput } from "../accounts/index.ts";
 import { onAccessListOf, recordSubject, visibleRecords, visibleTo, UUID } from "./access.ts";
 import { applyEntityFilter } from "./entities.ts";
 import { findSchema, schemaAndDescendants } from "./model.ts";
+import { NAME_PROPERTIES } from "./name-sort-key.ts";
 import { liveStatements, readableBy } from "./statements.ts";
 import { SENSITIVITIES, TagSchema, type Sensitivity } from "./input.ts";
 
@@ -22,8 +23,7 @@ export type RecordSort = (typeof RECORD_SORTS)[number];
 /** Lists count at most this many records; beyond, they say "more than". */
 export const COUNT_CAP = 10_000;
 
-/** Properties whose values are names (and an address's full text): what a name filter and the name sort read. */
-export const NAME_PROPERTIES = ["name", "alias", "weakAlias", "previousName", "full", "firstName", "lastName"] as const;
+export { NAME_PROPERTIES } from "./name-sort-key.ts";
 
 const CODE = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "not a vocabulary code");
 const EDTF_FILTER = z.string().max(64, "at most 64 characters");
@@ -193,18 +193,24 @@ function applyBrowseFilter(query: EntitiesQuery, actor: Actor, filter: BrowseFil
 // Sorting and cursors
 
 /**
- * The sort keys of a sort that is not a column, for every record of the organisation in one grouped
- * pass over its statements (a hash aggregate, not a lookup per record): the first name, or the
- * earliest (latest) date. Open values only, so a hidden value never orders a list.
+ * The sort keys of a date sort, for every record of the organisation in one grouped pass over its
+ * statements (a hash aggregate, not a lookup per record): the earliest (latest) date. Open values
+ * only, so a hidden value never orders a list. The name sort reads the stored entities.name_key.
  */
-function sortKeys(db: Tx, orgId: string, sort: "name" | "date" | "date-desc") {
-  const open = db.selectFrom("statements as k").select("k.entity_id").where("k.org_id", "=", orgId).where("k.retracted_at", "is", null).where("k.sensitivity", "in", ["public", "internal"]).groupBy("k.entity_id");
-  if (sort === "name") return open.select(sql<string>`min(lower(k.value))`.as("key")).where("k.property", "in", [...NAME_PROPERTIES]);
-  return open.select((sort === "date" ? sql<string>`min(k.date_earliest)` : sql<string>`max(k.date_latest)`).as("key")).where("k.date_earliest", "is not", null);
+function dateKeys(db: Tx, orgId: string, sort: "date" | "date-desc") {
+  return db
+    .selectFrom("statements as k")
+    .select("k.entity_id")
+    .where("k.org_id", "=", orgId)
+    .where("k.retracted_at", "is", null)
+    .where("k.sensitivity", "in", ["public", "internal"])
+    .groupBy("k.entity_id")
+    .select((sort === "date" ? sql<string>`min(k.date_earliest)` : sql<string>`max(k.date_latest)`).as("key"))
+    .where("k.date_earliest", "is not", null);
 }
 
-/** What a record without a name or a date sorts as: nameless first, undated last. */
-const FALLBACK: Record<"name" | "date" | "date-desc", string> = { name: "", date: "9999-12-31", "date-desc": "0000-01-01" };
+/** What an undated record sorts as: last. */
+const FALLBACK: Record<"date" | "date-desc", string> = { date: "9999-12-31", "date-desc": "0000-01-01" };
 
 interface Cursor {
   sort: RecordSort;
@@ -230,10 +236,16 @@ function decodeCursor(raw: string, sort: RecordSort): Cursor {
 }
 
 function ordered(db: Tx, actor: Actor, query: EntitiesQuery, sort: RecordSort, cursor: Cursor | null) {
-  if (sort === "name" || sort === "date" || sort === "date-desc") {
+  if (sort === "name") {
+    // The stored key, nameless records ('') first: an index walk in (org_id[, schema], name_key, id) order.
+    let q = query.select(sql<string>`e.name_key`.as("sort_key"));
+    if (cursor) q = q.where((eb) => eb(eb.refTuple("e.name_key", "e.id"), ">", eb.tuple(cursor.key, cursor.id)));
+    return q.orderBy("e.name_key", "asc").orderBy("e.id", "asc");
+  }
+  if (sort === "date" || sort === "date-desc") {
     const descending = sort === "date-desc";
     const key = sql<string>`COALESCE(sk.key, ${FALLBACK[sort]})`;
-    let q = query.leftJoin(sortKeys(db, actor.orgId, sort).as("sk"), "sk.entity_id", "e.id").select(key.as("sort_key"));
+    let q = query.leftJoin(dateKeys(db, actor.orgId, sort).as("sk"), "sk.entity_id", "e.id").select(key.as("sort_key"));
     if (cursor) q = q.where(sql<boolean>`(${key}, e.id) ${sql.raw(descending ? "<" : ">")} (${cursor.key}, ${cursor.id}::uuid)`);
     return q.orderBy(key, descending ? "desc" : "asc").orderBy("e.id", descending ? "desc" : "asc");
   }

@@ -5,7 +5,8 @@
 // histories read exactly. Statements of other records that pointed at B are replaced by ones that
 // point at A (a revision on each such record); statements citing B as their source are re-pointed
 // in place. B stays as an archived redirect to A. Every move is written down (entity_merge_moves),
-// so undoing the merge puts back exactly what B had and what pointed at it. One transaction each.
+// so undoing the merge puts back exactly what B had and what pointed at it. B's tags, assignment
+// and access list are carried to A too (merge-marks.ts). One transaction each.
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { z } from "zod";
@@ -21,6 +22,8 @@ import { recordsChanged } from "./changes.ts";
 import { anyRecord, loadRecord, requireOnRecord, UUID, type LoadedRecord } from "./access.ts";
 import { inputOf } from "./entities.ts";
 import { findSchema } from "./model.ts";
+import { carryMarks, uncarryMarks } from "./merge-marks.ts";
+import { refreshNameSortKeys } from "./name-sort-key.ts";
 import { isAncestor } from "./relationships.ts";
 import { copyOf, countByProperty, insertStatementRows, statementRow } from "./statements.ts";
 import { ReasonSchema } from "./input.ts";
@@ -182,6 +185,8 @@ export async function mergeEntities(services: Services, origin: Origin, actor: A
       .values({ id: mergeId, org_id: actor.orgId, target_id: a.id, merged_id: b.id, reason: input.reason, author_id: actor.userId, created_at: now, target_revision: targetRevision, merged_revision: mergedRevision })
       .execute();
 
+    // B's tags, assignment and access list onto A, read while B's restricted values are still its own.
+    const carried = await carryMarks(tx, actor, mergeId, a, b, now);
     // B's statements onto A, with their provenance.
     const copies = own.map((s) => copyOf(services, s));
     await insertStatementRows(tx, copies.map((c) => statementRow(services, actor, a.id, targetRevision, c, now)));
@@ -215,12 +220,13 @@ export async function mergeEntities(services: Services, origin: Origin, actor: A
       .insertInto("entity_revisions")
       .values(revisionRows.map((r) => ({ entity_id: r.entity_id, number: r.number, kind: "merge" as const, author_id: actor.userId, reason: input.reason, created_at: now, summary: JSON.stringify(r.summary) })))
       .execute();
+    await refreshNameSortKeys(tx, [a.id, b.id]);
     await refreshNameKeys(tx, a.id);
     await refreshNameKeys(tx, b.id);
     await refreshSearchDocuments(tx, [a.id, b.id]);
     await recordsChanged(tx, [a.id, b.id, ...referring]);
     const counts = { statements: own.length, references: references.length, citations: citations.length };
-    await recordAudit(tx, origin, { orgId: actor.orgId, actorId: actor.userId, action: "record.merge", targetType: "entity", targetId: a.id, details: { merge: mergeId, merged: b.id, ...counts } });
+    await recordAudit(tx, origin, { orgId: actor.orgId, actorId: actor.userId, action: "record.merge", targetType: "entity", targetId: a.id, details: { merge: mergeId, merged: b.id, ...counts, carried } });
     await appendCustodyEvent(tx, services, { kind: "merged", orgId: actor.orgId, subject: b.id, actorPseudonym: await pseudonymOf(tx, actor.userId), details: { into: a.id, merge: mergeId } });
     const row = await tx.selectFrom("entity_merges").selectAll().where("id", "=", mergeId).executeTakeFirstOrThrow();
     return mergeView(row, counts);
@@ -326,6 +332,7 @@ export async function undoMerge(services: Services, origin: Origin, actor: Actor
       const citing = citationMoves.map((m) => m.from_statement);
       for (let i = 0; i < citing.length; i += 5000) await tx.updateTable("statements").set({ source_id: b.id }).where("id", "in", citing.slice(i, i + 5000)).where("source_id", "=", a.id).execute();
     }
+    await uncarryMarks(tx, actor, current.id, a.id, now);
     await tx.updateTable("entities").set({ merged_into: null, merge_id: null, archived_at: null, archived_by: null, archive_reason: null }).where("id", "=", b.id).execute();
     await tx.updateTable("entity_merges").set({ undone_at: now, undone_by: actor.userId, undo_reason: input.reason }).where("id", "=", current.id).execute();
     const retractedOnA = liveCopies.map((m) => byId.get(m.to_statement!)!);
@@ -338,6 +345,7 @@ export async function undoMerge(services: Services, origin: Origin, actor: Actor
       .insertInto("entity_revisions")
       .values(revisionRows.map((r) => ({ entity_id: r.entity_id, number: revisions.get(r.entity_id)!, kind: "unmerge" as const, author_id: actor.userId, reason: input.reason, created_at: now, summary: JSON.stringify(r.summary) })))
       .execute();
+    await refreshNameSortKeys(tx, [a.id, b.id]);
     await refreshNameKeys(tx, a.id);
     await refreshNameKeys(tx, b.id);
     await refreshSearchDocuments(tx, [a.id, b.id]);

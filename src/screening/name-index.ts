@@ -2,7 +2,7 @@
 // its match features prepared once (name_features), rewritten in the transaction that changes the
 // record, and rebuilt for a whole organisation on demand.
 import { birthDecades, blockingKeys, ENGINE_VERSION, prepareEntity, preparedToJson, UNKNOWN_DECADE, type PreparedJson } from "../names/index.ts";
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import type { Services, Tx } from "../context.ts";
 import { entityNames, indexableNames, isMatchable, MATCH_PROPERTIES, namesOf } from "./entity-names.ts";
 
@@ -114,7 +114,7 @@ export interface NewIndexedRecord {
   statements: readonly MatchStatement[];
 }
 
-/** The index rows of records being created, as columns: prepared in memory, written by writeNewNameIndex. */
+/** The index rows of records being created, as columns: prepared in memory, written by newNameIndexInserts. */
 export interface NewNameIndex {
   keys: { org: string[]; entity: string[]; key: string[]; decade: number[] };
   features: { entity: string[]; org: string[]; guarded: boolean[]; prepared: string[] };
@@ -146,19 +146,25 @@ export function newNameIndex(records: readonly NewIndexedRecord[]): NewNameIndex
   return index;
 }
 
-/** Writes the entries of records created in the caller's transaction: nothing to delete, one INSERT per table. */
-export async function writeNewNameIndex(tx: Tx, index: NewNameIndex): Promise<void> {
+/**
+ * The INSERTs writing the entries of records created in the caller's transaction (nothing to
+ * delete, one INSERT per table), as statements that can run alone or as data-modifying parts of a
+ * larger one.
+ */
+export function newNameIndexInserts(index: NewNameIndex): RawBuilder<unknown>[] {
   const { keys, features } = index;
+  const inserts: RawBuilder<unknown>[] = [];
   if (keys.key.length > 0) {
     // In the primary key's order: the batch's keys then land on neighbouring pages one after another.
     const order = keys.key.map((_, i) => i).sort((a, b) => (keys.key[a]! < keys.key[b]! ? -1 : keys.key[a]! > keys.key[b]! ? 1 : keys.decade[a]! - keys.decade[b]!));
     const by = <T,>(values: T[]) => order.map((i) => values[i]!);
-    await sql`INSERT INTO name_keys (org_id, entity_id, key, decade)
-      SELECT * FROM unnest(${by(keys.org)}::uuid[], ${by(keys.entity)}::uuid[], ${by(keys.key)}::text[], ${by(keys.decade)}::smallint[])`.execute(tx);
+    inserts.push(sql`INSERT INTO name_keys (org_id, entity_id, key, decade)
+      SELECT * FROM unnest(${by(keys.org)}::uuid[], ${by(keys.entity)}::uuid[], ${by(keys.key)}::text[], ${by(keys.decade)}::smallint[])`);
   }
   if (features.entity.length > 0) {
-    await sql`INSERT INTO name_features (entity_id, org_id, engine, guarded, features)
+    inserts.push(sql`INSERT INTO name_features (entity_id, org_id, engine, guarded, features)
       SELECT t.entity_id, t.org_id, ${ENGINE_VERSION}, t.guarded, t.features::jsonb
-      FROM unnest(${features.entity}::uuid[], ${features.org}::uuid[], ${features.guarded}::boolean[], ${features.prepared}::text[]) AS t(entity_id, org_id, guarded, features)`.execute(tx);
+      FROM unnest(${features.entity}::uuid[], ${features.org}::uuid[], ${features.guarded}::boolean[], ${features.prepared}::text[]) AS t(entity_id, org_id, guarded, features)`);
   }
+  return inserts;
 }

@@ -1,7 +1,7 @@
 // Keeping the search documents: one row per record, rewritten from its live statements in the
 // transaction that changes the record (src/records calls refreshSearchDocuments beside the names
 // index), and rebuilt for a whole organisation on demand (`vigil search reindex`).
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import type { Property } from "@alephdata/followthemoney";
 import type { Services, Tx } from "../context.ts";
 import { DEFAULT_TERMS, findProperty, findSchema, vocabularyOfProperty, type Sensitivity } from "../records/index.ts";
@@ -160,7 +160,16 @@ export function documentOf(entity: { id: string; org_id: string; schema: string;
 
 /** Writes documents, replacing any there were. */
 export async function writeDocuments(tx: Tx, rows: readonly DocumentRow[]): Promise<void> {
-  // A batch's JSON stays well under the size a single parameter can carry comfortably.
+  for (const insert of documentInserts(rows)) await insert.execute(tx);
+}
+
+/**
+ * The INSERTs writing search documents, each carrying at most 1,000 of them and about 4 MB of JSON
+ * (well under what a single parameter carries comfortably), as statements that can run alone or as
+ * data-modifying parts of a larger one.
+ */
+export function documentInserts(rows: readonly DocumentRow[]): RawBuilder<unknown>[] {
+  const inserts: RawBuilder<unknown>[] = [];
   for (let i = 0; i < rows.length; ) {
     let size = 0;
     const batch: DocumentRow[] = [];
@@ -170,7 +179,7 @@ export async function writeDocuments(tx: Tx, rows: readonly DocumentRow[]): Prom
       i++;
     }
     // The row type does the parsing: tsvector text through tsvector's input, JSON arrays into arrays.
-    await sql`
+    inserts.push(sql`
       INSERT INTO search_documents
       SELECT * FROM json_populate_recordset(null::search_documents, ${JSON.stringify(batch)}::json)
       ON CONFLICT (entity_id) DO UPDATE SET
@@ -178,8 +187,9 @@ export async function writeDocuments(tx: Tx, rows: readonly DocumentRow[]): Prom
         tsv = excluded.tsv, violations = excluded.violations, places = excluded.places, years = excluded.years,
         has_restricted = excluded.has_restricted, r_tsv = excluded.r_tsv, r_violations = excluded.r_violations, r_places = excluded.r_places, r_years = excluded.r_years,
         filters = excluded.filters
-    `.execute(tx);
+    `);
   }
+  return inserts;
 }
 
 async function documentsFor(tx: Tx, entities: readonly { id: string; org_id: string; schema: string; restricted: boolean; archived_at: Date | null }[]): Promise<DocumentRow[]> {

@@ -612,7 +612,7 @@ export const TeamSchema = z.object({ id: z.uuid(), name: z.string(), members: z.
 export const BulkOperationSchema = z.object({
   id: z.uuid(),
   action: z.enum(BULK_ACTIONS),
-  status: z.enum(["pending", "running", "done", "failed"]),
+  status: z.enum(["pending", "running", "done", "failed", "cancelled"]),
   total: z.number().int(),
   processed: z.number().int(),
   changed: z.number().int(),
@@ -716,6 +716,14 @@ function recordPaths() {
     },
     "/api/v1/bulk/{id}": {
       get: { summary: "Progress of a bulk operation (its author and administrators)", security, parameters: [id], responses: { "200": { description: "where it stands", ...json(BulkOperationSchema) }, ...read } },
+    },
+    "/api/v1/bulk/{id}/cancel": {
+      post: {
+        summary: "Cancel a bulk operation that has not finished (its author and administrators): it ends as cancelled after the batch in hand, which is rolled back; records already changed stay changed",
+        security,
+        parameters: [id],
+        responses: { "200": { description: "cancelled, or asked to stop: status says which", ...json(BulkOperationSchema) }, ...write },
+      },
     },
     "/api/v1/vocabularies": {
       get: { summary: "Every controlled vocabulary with its terms, retired ones included", security, responses: { "200": { description: "the vocabularies", ...json(z.object({ vocabularies: z.array(VocabularySchema) })) }, "401": problem, "403": problem } },

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Conflict, Forbidden, Invalid, NotFound, type Actor } from "../../src/core/index.ts";
 import type { Origin } from "../../src/context.ts";
 import {
-  allRejections, cancelImport, checkImport, commitImport, getEntity, getImport, ImportTooLarge, importJob, listEntities, listMappings, previewImport, receiveImport, setImportMapping,
+  allRejections, browseRecords, cancelImport, checkImport, commitImport, getEntity, getImport, ImportTooLarge, importJob, listEntities, listMappings, previewImport, receiveImport, setImportMapping,
   type ImportView,
 } from "../../src/records/index.ts";
 import { JobRunner } from "../../src/jobs/index.ts";
@@ -246,6 +246,15 @@ for (const target of databaseTargets()) {
       assert.deepEqual([cancelled.state, cancelled.job!.state], ["cancelled", "cancelled"]);
       assert.equal(await runner.drain(), 0);
       assert.equal((await people()).length, before);
+    });
+
+    it("writes each imported record's name key as the records service would, so a list sorted by name finds them", async () => {
+      const view = await imported(bytes(["Full name,Born", "Zuhra Ablet,1980", "ayshem Ablet,1982", "Memet Ablet,1979"].join("\n")), { schema: "Person", columns: { "Full name": "name", Born: "birthDate" } });
+      assert.equal(view.state, "imported");
+      const keys = await services.db.selectFrom("entities").select("name_key").where("org_id", "=", editor.orgId).where("name_key", "like", "%ablet").orderBy("name_key").execute();
+      assert.deepEqual(keys.map((k) => k.name_key), ["ayshem ablet", "memet ablet", "zuhra ablet"]);
+      const sorted = await browseRecords(services, FROM, viewer, { sort: "name", q: "Ablet", limit: 10 }, ["Person"]);
+      assert.deepEqual(sorted.records.map((r) => r.values.name![0]!.value), ["ayshem Ablet", "Memet Ablet", "Zuhra Ablet"]);
     });
   });
 }

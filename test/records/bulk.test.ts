@@ -4,12 +4,12 @@ import { Conflict, Forbidden, Invalid, NotFound, type Actor } from "../../src/co
 import type { Origin } from "../../src/context.ts";
 import { changeRole } from "../../src/accounts/index.ts";
 import {
-  createEntity, entityHistory, getBulkOperation, getEntity, listAssignees, listEntities, listTags, runBulkBatch, runBulkOperation, startBulkOperation, updateEntity, BULK_JOB,
+  cancelBulkOperation, createEntity, entityHistory, getBulkOperation, getEntity, listAssignees, listEntities, listTags, runBulkBatch, runBulkOperation, startBulkOperation, updateEntity, BULK_JOB,
 } from "../../src/records/index.ts";
 import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
 import { addMember, addOrganisation, sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
 import type { Principal } from "../../src/accounts/index.ts";
-import { JobRunner, readJob } from "../../src/jobs/index.ts";
+import { cancelOwnJob, JobRunner, readJob } from "../../src/jobs/index.ts";
 import { JOB_DEFINITIONS } from "../../src/workers.ts";
 
 const FROM: Origin = { requestId: "req-bulk", ip: "203.0.113.9", userAgent: "test" };
@@ -154,6 +154,51 @@ for (const target of databaseTargets()) {
       assert.match(stopped.error!, /may no longer/);
       assert.deepEqual(await tagged(viewer, "review"), []);
       assert.equal((await getBulkOperation(services, FROM, admin, operation.id)).status, "failed");
+    });
+
+    async function jobOf(operationId: string) {
+      return services.db.selectFrom("jobs").selectAll().where("kind", "=", BULK_JOB).where("unique_key", "=", operationId).executeTakeFirstOrThrow();
+    }
+
+    it("cancels a background operation part-way: it ends as cancelled with the count done so far, and nothing more is changed", async () => {
+      const operation = await startBulkOperation(services, FROM, editor, { action: "tag", tag: "cancel me", filter: { schema: "Person" } }, { inlineLimit: 5 });
+      // One batch of 10 done, then the cancellation arrives as a worker takes the job on.
+      const first = await runBulkBatch(services, FROM, operation.id, 10);
+      assert.deepEqual([first.status, first.processed], ["running", 10]);
+      await services.db.updateTable("jobs").set({ cancel_requested: true }).where("id", "=", (await jobOf(operation.id)).id).execute();
+      const runner = new JobRunner(services, JOB_DEFINITIONS);
+      await runner.drain();
+      assert.equal((await jobOf(operation.id)).state, "cancelled");
+      const cancelled = await getBulkOperation(services, FROM, editor, operation.id);
+      assert.deepEqual([cancelled.status, cancelled.processed, cancelled.changed], ["cancelled", 10, 10]);
+      assert.ok(cancelled.finishedAt);
+      assert.equal((await tagged(editor, "cancel me")).length, 10, "the batch being written when it stopped was rolled back");
+      // Running it again does nothing, and it cannot be cancelled twice.
+      const again = await runBulkOperation(services, FROM, operation.id);
+      assert.deepEqual([again.status, again.processed], ["cancelled", 10]);
+      await assert.rejects(cancelBulkOperation(services, FROM, editor, operation.id), /already ended: it cannot be cancelled now/);
+    });
+
+    it("cancels a queued operation at once through its own door or the job's, and refuses others", async () => {
+      const operation = await startBulkOperation(services, FROM, editor, { action: "tag", tag: "never", filter: { schema: "Person" } }, { inlineLimit: 5 });
+      await assert.rejects(cancelBulkOperation(services, FROM, researcher, operation.id), NotFound, "only its author and administrators know of it");
+      await assert.rejects(cancelBulkOperation(services, FROM, outsider, operation.id), NotFound);
+      await assert.rejects(cancelBulkOperation(services, FROM, editor, "not-an-id"), NotFound);
+      const cancelled = await cancelBulkOperation(services, FROM, editor, operation.id);
+      assert.deepEqual([cancelled.status, cancelled.processed], ["cancelled", 0]);
+      assert.equal((await jobOf(operation.id)).state, "cancelled");
+      assert.equal(await new JobRunner(services, JOB_DEFINITIONS).drain(), 0);
+      assert.deepEqual(await tagged(editor, "never"), []);
+      const audit = await services.db.selectFrom("audit_events").select("actor_id").where("action", "=", "record.bulk.cancel").where("target_id", "=", operation.id).execute();
+      assert.deepEqual(audit.map((a) => a.actor_id), [editor.userId]);
+      // Cancelled as a job (the jobs API): the operation says so when next read.
+      const other = await startBulkOperation(services, FROM, editor, { action: "tag", tag: "never", filter: { schema: "Person" } }, { inlineLimit: 5 });
+      await cancelOwnJob(services, admin, (await jobOf(other.id)).id);
+      assert.equal((await getBulkOperation(services, FROM, admin, other.id)).status, "cancelled");
+      // A finished operation is not cancelled.
+      const done = await startBulkOperation(services, FROM, editor, { action: "tag", tag: "small", ids: [people[0]!] });
+      await runBulkOperation(services, FROM, done.id);
+      await assert.rejects(cancelBulkOperation(services, FROM, editor, done.id), Conflict);
     });
   });
 }

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { Conflict, Forbidden, Invalid, NotFound, type Actor } from "../../src/core/index.ts";
 import type { Origin } from "../../src/context.ts";
 import {
-  createEntity, entityHistory, getEntity, getMerge, grantAccess, listEntities, listRelationships, mergeEntities, setArchived, undoMerge, updateEntity,
-  type EntityView,
+  addTeamMember, createEntity, createTeam, entityHistory, getAccessList, getEntity, getMerge, grantAccess, listEntities, listRelationships, mergeEntities, runBulkOperation,
+  setArchived, startBulkOperation, undoMerge, updateEntity, type EntityView,
 } from "../../src/records/index.ts";
 import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
 import { addMember, addOrganisation, sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
@@ -233,6 +233,111 @@ for (const target of databaseTargets()) {
       const error = await createEntity(services, FROM, editor, { schema: "Involvement", properties: { incident: [incident.id], participant: [b.id] } }).catch((e: unknown) => e);
       assert.ok(error instanceof Invalid);
       assert.match(error.fields["properties.participant.0"]!, /merged into another/);
+    });
+
+    /** A record's live tags and assignee, as the marks tables hold them. */
+    async function marksOf(id: string) {
+      const tags = (await services.db.selectFrom("entity_tags").select("tag").where("entity_id", "=", id).where("removed_at", "is", null).orderBy("tag").execute()).map((r) => r.tag);
+      const assigned = await services.db.selectFrom("entity_assignments").select("user_id").where("entity_id", "=", id).where("ended_at", "is", null).executeTakeFirst();
+      return { tags, assignee: assigned?.user_id ?? null };
+    }
+
+    async function mark(actor: Actor, ids: string[], body: Record<string, string>) {
+      const started = await startBulkOperation(services, FROM, actor, { ids, ...body });
+      await runBulkOperation(services, FROM, started.id);
+    }
+
+    /** Who is on a record's list, and how: "direct", "team" or "both". */
+    async function listing(actor: Actor, id: string) {
+      const list = await getAccessList(services, FROM, actor, id);
+      return {
+        users: Object.fromEntries(list.users.map((u) => [u.id, u.direct ? (u.teams.length > 0 ? "both" : "direct") : "team"])),
+        teams: list.teams.map((t) => t.id).sort(),
+      };
+    }
+
+    it("carries the duplicate's tags and assignment to the record that stays, and undoing takes off exactly those", async () => {
+      const a = await createEntity(services, FROM, editor, { schema: "Person", properties: { name: ["Abdurehim Heyit"] } });
+      const b = await createEntity(services, FROM, editor, { schema: "Person", properties: { name: ["Abdurehim Heyit (2)"] } });
+      await mark(editor, [a.id, b.id], { action: "tag", tag: "musician" });
+      await mark(editor, [b.id], { action: "tag", tag: "needs-source" });
+      await mark(editor, [b.id], { action: "assign", user: researcher.userId });
+      await mark(editor, [a.id], { action: "tag", tag: "verified" });
+      const [aBefore, bBefore] = [await marksOf(a.id), await marksOf(b.id)];
+      assert.deepEqual(aBefore, { tags: ["musician", "verified"], assignee: null });
+
+      const merge = await mergeEntities(services, FROM, editor, a.id, { duplicate: b.id, reason: "same man", revision: 1, duplicateRevision: 1 });
+      assert.deepEqual(await marksOf(a.id), { tags: ["musician", "needs-source", "verified"], assignee: researcher.userId }, "a tag both had is not doubled");
+      const listed = await listEntities(services, FROM, researcher, { limit: 200, assignee: "me" });
+      assert.deepEqual(listed.entities.map((e) => e.id), [a.id], "the survivor is on the assignee's list, the redirect is not");
+      const audit = await services.db.selectFrom("audit_events").select("details").where("action", "=", "record.merge").where("target_id", "=", a.id).executeTakeFirstOrThrow();
+      assert.deepEqual((audit.details as { carried: unknown }).carried, { tags: ["needs-source"], assignee: researcher.userId, users: [], teams: [] });
+
+      await undoMerge(services, FROM, editor, merge.id, { reason: "not the same man" });
+      assert.deepEqual(await marksOf(a.id), aBefore);
+      assert.deepEqual(await marksOf(b.id), bBefore);
+    });
+
+    it("keeps the survivor's own assignment and marks changed since the merge when undoing it", async () => {
+      const a = await createEntity(services, FROM, editor, { schema: "Person", properties: { name: ["Rahile Dawut"] } });
+      const b = await createEntity(services, FROM, editor, { schema: "Person", properties: { name: ["Rahile Dawut (2)"] } });
+      await mark(editor, [a.id], { action: "assign", user: editor.userId });
+      await mark(editor, [b.id], { action: "assign", user: researcher.userId });
+      await mark(editor, [b.id], { action: "tag", tag: "scholar" });
+      const merge = await mergeEntities(services, FROM, editor, a.id, { duplicate: b.id, reason: "same scholar", revision: 1, duplicateRevision: 1 });
+      assert.deepEqual(await marksOf(a.id), { tags: ["scholar"], assignee: editor.userId }, "the survivor's assignment wins");
+      // Someone takes the carried tag off and puts it back: the new tag is theirs, not the merge's.
+      await mark(editor, [a.id], { action: "untag", tag: "scholar" });
+      await mark(editor, [a.id], { action: "tag", tag: "scholar" });
+      await undoMerge(services, FROM, editor, merge.id, { reason: "two people" });
+      assert.deepEqual(await marksOf(a.id), { tags: ["scholar"], assignee: editor.userId });
+      assert.deepEqual(await marksOf(b.id), { tags: ["scholar"], assignee: researcher.userId });
+    });
+
+    it("carries the duplicate's access list, members and teams, and undoing restores both lists exactly", async () => {
+      const team = await createTeam(services, FROM, admin, { name: "Merge testers" });
+      await addTeamMember(services, FROM, admin, team.id, { user: viewer.userId });
+      const a = await createEntity(services, FROM, admin, { schema: "Person", restricted: true, properties: { name: ["Gulshan Abbas"] } });
+      const b = await createEntity(services, FROM, admin, { schema: "Person", restricted: true, properties: { name: ["Gulshan Abbas (2)"], notes: [{ value: "Held in Urumqi", sensitivity: "restricted" }] } });
+      await grantAccess(services, FROM, admin, a.id, { team: team.id });
+      await grantAccess(services, FROM, admin, b.id, { user: researcher.userId });
+      await grantAccess(services, FROM, admin, b.id, { user: viewer.userId });
+      const other = await createTeam(services, FROM, admin, { name: "Merge testers 2" });
+      await addTeamMember(services, FROM, admin, other.id, { user: editor.userId });
+      await grantAccess(services, FROM, admin, b.id, { team: other.id });
+      await mark(admin, [b.id], { action: "assign", user: viewer.userId });
+      const [aBefore, bBefore] = [await listing(admin, a.id), await listing(admin, b.id)];
+      assert.deepEqual(aBefore.users, { [admin.userId]: "direct", [viewer.userId]: "team" });
+
+      const merge = await mergeEntities(services, FROM, admin, a.id, { duplicate: b.id, reason: "same woman", revision: 1, duplicateRevision: 1 });
+      const after = await listing(admin, a.id);
+      assert.deepEqual(after.teams, [team.id, other.id].sort());
+      assert.deepEqual(after.users, { [admin.userId]: "direct", [viewer.userId]: "both", [researcher.userId]: "direct", [editor.userId]: "team" });
+      const seen = await getEntity(services, FROM, researcher, a.id);
+      assert.deepEqual(seen.properties.notes, ["Held in Urumqi"], "whoever read the duplicate's restricted value still reads it");
+      assert.equal((await marksOf(a.id)).assignee, viewer.userId);
+
+      await undoMerge(services, FROM, admin, merge.id, { reason: "two women" });
+      assert.deepEqual(await listing(admin, a.id), aBefore);
+      assert.deepEqual(await listing(admin, b.id), bBefore);
+      assert.equal((await marksOf(a.id)).assignee, null);
+      await assert.rejects(getEntity(services, FROM, researcher, a.id), NotFound, "the survivor is hidden again from whom the merge had let in");
+    });
+
+    it("lets only someone who may manage the survivor's access list carry newcomers onto it, writing nothing otherwise", async () => {
+      const a = await createEntity(services, FROM, editor, { schema: "Person", restricted: true, properties: { name: ["Witness C"] } });
+      const b = await createEntity(services, FROM, editor, { schema: "Person", restricted: true, properties: { name: ["Witness C (2)"] } });
+      for (const id of [a.id, b.id]) await grantAccess(services, FROM, editor, id, { user: researcher.userId });
+      await grantAccess(services, FROM, editor, b.id, { user: viewer.userId });
+      await mark(editor, [b.id], { action: "tag", tag: "witness" });
+      const refused = await mergeEntities(services, FROM, researcher, a.id, { duplicate: b.id, reason: "same", revision: 1, duplicateRevision: 1 }).catch((e: unknown) => e);
+      assert.ok(refused instanceof Conflict && /only an administrator, or an editor on this record's list/.test(refused.message));
+      assert.deepEqual(await marksOf(a.id), { tags: [], assignee: null });
+      assert.deepEqual(Object.keys((await listing(editor, a.id)).users).sort(), [editor.userId, researcher.userId].sort());
+      assert.equal((await getEntity(services, FROM, editor, b.id)).revision, 1);
+      await mergeEntities(services, FROM, editor, a.id, { duplicate: b.id, reason: "same", revision: 1, duplicateRevision: 1 });
+      assert.deepEqual(await marksOf(a.id), { tags: ["witness"], assignee: null });
+      assert.deepEqual(Object.keys((await listing(editor, a.id)).users).sort(), [editor.userId, researcher.userId, viewer.userId].sort());
     });
   });
 }

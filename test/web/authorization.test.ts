@@ -90,6 +90,7 @@ const TABLE: Record<string, Access> = {
   "DELETE /api/v1/teams/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/members/:user{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "admin",
   "POST /api/v1/bulk": "documenter",
   "GET /api/v1/bulk/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /api/v1/bulk/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/cancel": "reader",
   // Vocabularies: read by every member but partners, changed by administrators (an outsider changes their own).
   "GET /api/v1/vocabularies": "reader",
   "GET /api/v1/vocabularies/:name{[a-z][a-z-]{1,39}}": "reader",
@@ -145,6 +146,7 @@ const TABLE: Record<string, Access> = {
   "GET /records/:type{people|organisations|incidents|places|sources|events|relationships}": "reader",
   "POST /records/bulk": "documenter",
   "GET /records/bulk/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /records/bulk/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/cancel": "reader",
   "GET /records/new": "documenter",
   "POST /records/new": "documenter",
   "GET /records/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",

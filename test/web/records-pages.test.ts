@@ -341,6 +341,20 @@ for (const target of databaseTargets()) {
       const progress = mainText(await html("editor", `/records/bulk/${queued.id}`));
       assert.match(progress, /Bulk change Remove the assignment (Waiting to start|Running in the background|Done) — \d+ of 3 records gone through/);
       await html("viewer", `/records/bulk/${queued.id}`, 404);
+      // Cancelled from its page: it says so, with the count done, and offers no second cancellation.
+      const background = await startBulkOperation(services, FROM, actors.get("editor")!, { action: "tag", tag: "later", filter: { schema: "Person" } }, { inlineLimit: 0 });
+      const running = await html("editor", `/records/bulk/${background.id}`);
+      const refusedCancel = await client("viewer").post(`/records/bulk/${background.id}/cancel`, { _csrf: formFields(await html("viewer", "/account"), "/account/password")._csrf as string });
+      assert.equal(refusedCancel.status, 404);
+      const cancel = await client("editor").post(`/records/bulk/${background.id}/cancel`, formFields(running, `/records/bulk/${background.id}/cancel`));
+      assert.equal(cancel.status, 303);
+      assert.equal(cancel.headers.get("location"), `/records/bulk/${background.id}`);
+      const cancelledPage = await html("editor", `/records/bulk/${background.id}`);
+      assert.match(mainText(cancelledPage), /Cancelled — 0 of 3 records gone through, 0 changed Cancelled before the end/);
+      assert.doesNotMatch(cancelledPage, /\/cancel"/);
+      const twice = await client("editor").post(`/records/bulk/${background.id}/cancel`, formFields(running, `/records/bulk/${background.id}/cancel`));
+      assert.equal(twice.status, 409);
+      assert.match(mainText(await twice.text()), /already ended: it cannot be cancelled now/);
       const noReason = await client("editor").post("/records/bulk", { ...token, action: "archive", ids: [gulnar.id] });
       assert.equal(noReason.status, 422);
       const shown = await noReason.text();

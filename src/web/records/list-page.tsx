@@ -320,21 +320,29 @@ export function ListPage(page: PageContext, view: ListPageView) {
 }
 
 /** Where a bulk operation run in the background stands; the page says to come back, and links to itself. */
-export function BulkProgressPage(page: PageContext, operation: BulkOperationView) {
+export function BulkProgressPage(page: PageContext, operation: BulkOperationView, problem?: FormProblem) {
   const { t } = page;
   const fmt = new Intl.NumberFormat(page.locale);
   return (
     <>
       <h1>{t("records.bulk.progressTitle")}</h1>
+      {problem ? <ErrorSummary page={page} message={problem.message} errors={problem.errors} /> : null}
       <p>{t(`records.bulk.actions.${operation.action}`)}</p>
       <p role="status" id="bulk-status">
         {t(`records.bulk.status.${operation.status}`)} — {t("records.bulk.progress", { processed: fmt.format(operation.processed), total: fmt.format(operation.total), changed: fmt.format(operation.changed) })}
       </p>
       {operation.error ? <p class="field-error">{operation.error}</p> : null}
+      {operation.status === "cancelled" ? <p>{t("records.bulk.cancelledNote")}</p> : null}
       {operation.status === "pending" || operation.status === "running" ? (
-        <p>
-          <a href={`/records/bulk/${operation.id}`}>{t("records.bulk.checkAgain")}</a>
-        </p>
+        <>
+          <p>
+            <a href={`/records/bulk/${operation.id}`}>{t("records.bulk.checkAgain")}</a>
+          </p>
+          <form method="post" action={`/records/bulk/${operation.id}/cancel`}>
+            <Csrf page={page} />
+            <button type="submit">{t("records.bulk.cancel")}</button>
+          </form>
+        </>
       ) : (
         <p>
           <a href="/records">{t("records.types.all")}</a>

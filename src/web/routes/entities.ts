@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import {
-  addTeamMember, createEntity, createTeam, entityHistory, getAccessList, getBulkOperation, getEntity, getEntityAt, getMerge, grantAccess, listEntities, listRelationships,
+  addTeamMember, createEntity, createTeam, entityHistory, getAccessList, cancelBulkOperation, getBulkOperation, getEntity, getEntityAt, getMerge, grantAccess, listEntities, listRelationships,
   listTeams, mergeEntities, removeTeamMember, revokeAccess, runBulkOperation, setArchived, startBulkOperation, undoMerge, updateEntity, BULK_BATCH,
 } from "../../records/index.ts";
 import type { AppEnv } from "../env.ts";
@@ -147,4 +147,9 @@ entityRoutes.post("/api/v1/bulk", async (c) => {
 entityRoutes.get(`/api/v1/bulk/${ID}`, async (c) => {
   const { actor } = requirePrincipal(c);
   return c.json(await getBulkOperation(c.var.services, c.var.origin, actor, c.req.param("id")));
+});
+
+entityRoutes.post(`/api/v1/bulk/${ID}/cancel`, async (c) => {
+  const { actor } = requirePrincipal(c);
+  return c.json(await cancelBulkOperation(c.var.services, c.var.origin, actor, c.req.param("id")));
 });

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import {
-  browseRecords, BULK_BATCH, captionsOf, citingRecords, getBulkOperation, countRecordsBySchema, createEntity, entityHistory, findSchema, getAccessList, getEntity, getEntityAt, getMerge, grantAccess, listTeams,
+  browseRecords, BULK_BATCH, cancelBulkOperation, captionsOf, citingRecords, getBulkOperation, countRecordsBySchema, createEntity, entityHistory, findSchema, getAccessList, getEntity, getEntityAt, getMerge, grantAccess, listTeams,
   mergeEntities, model, revokeAccess, undoMerge, listAssignees, listCapabilities, listRelationships, listTags, listVocabularies,
   recordCapabilities, requireRecordAction, requireRecordCreation, runBulkOperation, schemaAndDescendants, setArchived, startBulkOperation, updateEntity,
   type EntityView, type HistoryView, type MergeView, type RecordCaption, type RecordList, type RevisionView,
@@ -182,6 +182,22 @@ recordPages.get(`/records/bulk/:id{${UUID_PARAM}}`, async (c) => {
   const { actor } = signedIn(c);
   const operation = await getBulkOperation(c.var.services, c.var.origin, actor, c.req.param("id"));
   return renderPage(c, c.var.t("records.bulk.progressTitle"), (page) => BulkProgressPage(page, operation));
+});
+
+recordPages.post(`/records/bulk/:id{${UUID_PARAM}}/cancel`, async (c) => {
+  const { actor } = signedIn(c);
+  const { services, origin } = c.var;
+  const id = c.req.param("id");
+  await readForm(c);
+  try {
+    await cancelBulkOperation(services, origin, actor, id);
+  } catch (error) {
+    const problem = recordProblem(c, error);
+    // A refusal is shown beside where the operation stands; an operation the caller may not follow is not found.
+    const operation = await getBulkOperation(services, origin, actor, id);
+    return renderPage(c, c.var.t("records.bulk.progressTitle"), (page) => BulkProgressPage(page, operation, problem), problem.status);
+  }
+  throw new Redirect(`/records/bulk/${id}`);
 });
 
 // ---------------------------------------------------------------------------------------------
