@@ -60,14 +60,14 @@ export interface GapTable {
 
 async function officials(services: Services, actor: Actor): Promise<{ ids: string[]; truncated: boolean }> {
   const { rows } = await sql<{ id: string }>`
-    SELECT DISTINCT id FROM (
+    SELECT DISTINCT o.id FROM (
       SELECT s.ref_id AS id FROM statements s JOIN entities i ON i.id = s.entity_id AND i.schema = 'Involvement' AND i.archived_at IS NULL
         WHERE i.org_id = ${actor.orgId}::uuid AND s.property = 'participant' AND s.retracted_at IS NULL AND s.ref_id IS NOT NULL
       UNION
       SELECT m.entity_id AS id FROM sanctions_matches m WHERE m.org_id = ${actor.orgId}::uuid AND m.status = 'confirmed'
     ) o
     JOIN entities e ON e.id = o.id AND e.schema = 'Person' AND e.archived_at IS NULL
-    ORDER BY id LIMIT ${MAX_GAP_OFFICIALS + 1}`.execute(services.db);
+    ORDER BY o.id LIMIT ${MAX_GAP_OFFICIALS + 1}`.execute(services.db);
   const visible = await visibleIds(services.db, actor, rows.slice(0, MAX_GAP_OFFICIALS).map((r) => r.id));
   return { ids: rows.slice(0, MAX_GAP_OFFICIALS).map((r) => r.id).filter((id) => visible.has(id)), truncated: rows.length > MAX_GAP_OFFICIALS };
 }

@@ -459,7 +459,7 @@ export function sdnCsvReader(): ListReader {
     const out: ReadOutcome[] = [];
     for (const r of records) {
       // The file ends with a DOS end-of-file character on a line of its own.
-      if (r.cells.length === 1 && r.cells[0]!.replace(/\u001a/g, "").trim() === "") continue;
+      if (r.cells.length === 1 && r.cells[0]!.split(String.fromCharCode(0x1a)).join("").trim() === "") continue;
       if (r.error) {
         out.push({ ok: false, line: r.line, reason: r.error });
         continue;

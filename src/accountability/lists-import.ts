@@ -54,11 +54,6 @@ export interface IncomingListFile {
   declaredSize?: number | null;
 }
 
-function mappingOf(options: ListImportOptions): ListMapping | null {
-  if (options.mapping === undefined) return null;
-  return typeof options.mapping === "string" ? MAPPING_PRESETS[options.mapping]! : options.mapping;
-}
-
 function settingsOf(options: ListImportOptions): ListSettings {
   const preset = PUBLISHERS[options.format];
   return {
