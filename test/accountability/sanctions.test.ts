@@ -20,7 +20,7 @@ for (const target of databaseTargets()) {
     let researcher: Actor;
     let viewer: Actor;
     let outsider: Actor;
-    const ids: Record<string, string> = {};
+    const ids = {} as Record<"chen" | "zhu" | "tohti" | "hik" | "secret", string>;
 
     const involve = async (person: string, name: string, violation: string) => {
       const incident = (await createEntity(services, FROM, admin, { schema: "Incident", properties: { name: [name], violation: [violation] } })).id;
