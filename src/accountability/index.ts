@@ -9,7 +9,7 @@ export {
   type EntryHistory, type EntryView, type Jurisdiction, type ListKind, type ListSummary, type ListVersion, type ListView,
 } from "./lists.ts";
 export {
-  LIST_BATCH, LIST_IMPORT_JOB, ListImportSchema, MAX_REPORTED_ERRORS, checkListImport, getListImport, importListFile, listImportJob, startListImport,
+  LIST_BATCH, LIST_IMPORT_JOB, ListImportSchema, MAX_REPORTED_ERRORS, authorizeListImport, checkListImport, getListImport, importListFile, listImportFields, listImportJob, startListImport,
   type IncomingListFile, type ListImportOptions,
 } from "./lists-import.ts";
 export {

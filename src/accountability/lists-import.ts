@@ -75,6 +75,11 @@ function cleanFilename(name: string | null): string {
   return base ? base.slice(0, 255) : "upload";
 }
 
+/** Refuses a caller who may not import before a byte of the upload is read. */
+export async function authorizeListImport(services: Services, origin: Origin, actor: Actor): Promise<void> {
+  await requireSanctions(services, origin, actor, "sanctions.import");
+}
+
 /** Checks the options before a byte of the file is read. */
 export async function checkListImport(services: Services, origin: Origin, actor: Actor, raw: unknown): Promise<ListImportOptions> {
   await requireSanctions(services, origin, actor, "sanctions.import");
@@ -398,3 +403,32 @@ export const listImportJob = defineJob<JobPayload>({
     return { state: done.state, version: done.version };
   },
 });
+
+/**
+ * Import options as text fields (a form, a query string, the command line) → the options'
+ * input: jurisdictions separated by commas, skipBad as a checkbox, a mapping as JSON or a shipped
+ * mapping's name. Nothing is checked here but the mapping's JSON: ListImportSchema checks the rest.
+ */
+export function listImportFields(fields: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const text = (name: string) => {
+    const v = fields[name];
+    return v === undefined || v.trim() === "" ? undefined : v.trim();
+  };
+  for (const name of ["list", "format", "title", "publisher", "kind", "publishedOn"]) if (text(name) !== undefined) out[name] = text(name);
+  const jurisdictions = text("jurisdictions");
+  if (jurisdictions !== undefined) out.jurisdictions = jurisdictions.split(",").map((j) => j.trim().toUpperCase()).filter((j) => j !== "");
+  const skip = text("skipBad");
+  if (skip !== undefined) out.skipBad = skip === "true" || skip === "on" || skip === "1";
+  const mapping = text("mapping");
+  if (mapping !== undefined) {
+    if (mapping.startsWith("{")) {
+      try {
+        out.mapping = JSON.parse(mapping);
+      } catch {
+        throw new Invalid("some fields are not valid", { mapping: "the mapping is not valid JSON" });
+      }
+    } else out.mapping = mapping;
+  }
+  return out;
+}

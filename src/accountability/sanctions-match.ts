@@ -11,7 +11,7 @@ import { can, Forbidden, Invalid, NotFound, type Actor, type FieldErrors } from 
 import type { Origin, Services, Tx } from "../context.ts";
 import { recordAudit } from "../audit/index.ts";
 import { parseInput } from "../accounts/index.ts";
-import { captionsOf, visibleTo } from "../records/index.ts";
+import { captionsOf, inputOf, visibleTo } from "../records/index.ts";
 import { answersQuery, CANDIDATE_BUDGET, prepareQuery, type PreparedQuery } from "../screening/index.ts";
 import { countLimit, DEFAULT_THRESHOLD, ENGINE_VERSION, matchNames, planCandidateKeys, preparedFromJson, UNKNOWN_DECADE, type EntitySchema, type PreparedEntity } from "../names/index.ts";
 import { countryCode, ENTRY_SCHEMATA } from "./lists-formats.ts";
@@ -188,7 +188,7 @@ export interface ScreeningOutcome {
  */
 export async function screenRecords(services: Services, origin: Origin, actor: Actor, raw: unknown = {}): Promise<ScreeningOutcome> {
   await requireSanctions(services, origin, actor, "sanctions.review");
-  const input = parseInput(ScreenRecordsSchema, raw ?? {});
+  const input = parseInput(ScreenRecordsSchema, (await inputOf(raw)) ?? {});
   let listIds: string[] | null = null;
   if (input.lists && input.lists.length > 0) {
     const rows = await services.db.selectFrom("sanctions_lists").select(["id", "name"]).where("org_id", "=", actor.orgId).where("name", "in", input.lists).execute();
@@ -333,8 +333,8 @@ export async function getMatch(services: Services, origin: Origin, actor: Actor,
 /** Confirms or rejects a candidate, or puts a decision back to candidate; each step is kept and audited. */
 export async function decideMatch(services: Services, origin: Origin, actor: Actor, id: string, raw: unknown): Promise<MatchView> {
   await requireSanctions(services, origin, actor, "sanctions.review");
-  const input = parseInput(DecisionSchema, raw);
   await getMatch(services, origin, actor, id);
+  const input = parseInput(DecisionSchema, await inputOf(raw));
   const now = services.now();
   await services.db.transaction().execute(async (tx) => {
     await tx.updateTable("sanctions_matches").set({ status: input.status, decided_by: actor.userId, decided_at: now, reason: input.reason }).where("id", "=", id).execute();
