@@ -133,7 +133,7 @@ export async function startListImport(services: Services, origin: Origin, actor:
 }
 
 /** Receives a file and imports it at once (the CLI and the benchmark). */
-export async function importListFile(services: Services, origin: Origin, actor: Actor, rawOptions: unknown, incoming: IncomingListFile, onProgress?: (entries: number) => void): Promise<ListVersion> {
+export async function importListFile(services: Services, origin: Origin, actor: Actor, rawOptions: unknown, incoming: IncomingListFile, onProgress?: (entries: number) => void): Promise<ListVersion & { list: string }> {
   const options = await checkListImport(services, origin, actor, rawOptions);
   const { id } = await receiveListFile(services, origin, actor, options, incoming);
   await runListImport(services, origin, actor, id, onProgress ? async (n) => onProgress(n) : undefined);
