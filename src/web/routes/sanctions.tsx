@@ -219,7 +219,7 @@ function ImportPage({ page, v, job }: { page: PageContext; v: ListVersion & { li
         <dt>{t("sanctions.list")}</dt>
         <dd><a href={`/sanctions/lists/${v.list}`}>{v.list}</a></dd>
         <dt>{t("sanctions.import.state")}</dt>
-        <dd role="status" id="import-state">{t(`sanctions.states.${v.state}`)}</dd>
+        <dd><span role="status" id="import-state">{t(`sanctions.states.${v.state}`)}</span></dd>
         <dt>{t("sanctions.import.format")}</dt>
         <dd>{t(`sanctions.formats.${v.format}`)}</dd>
         <dt>SHA-256</dt>
@@ -658,6 +658,7 @@ sanctionsPages.get("/sanctions/gaps/print", async (c) => {
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{t("sanctions.gaps.title")}</title>
+          <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/static/vigil.css" />
         </head>
         <body class="print-page">
