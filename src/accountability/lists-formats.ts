@@ -383,24 +383,29 @@ export function sdnXmlReader(): ListReader {
       const m = /<(?:\w+:)?Publish_Date>\s*([^<]*?)\s*<\//.exec(buffer);
       if (m) published = usDate(m[1]!);
     }
+    // Entries are found from a moving position and the buffer is cut once per piece of text, so
+    // that a piece holding thousands of entries is not copied once per entry.
+    let pos = 0;
     for (;;) {
-      const start = buffer.search(/<(?:\w+:)?sdnEntry[\s>]/);
-      if (start < 0) break;
-      const endMatch = /<\/(?:\w+:)?sdnEntry\s*>/.exec(buffer.slice(start));
-      if (!endMatch) {
+      ENTRY_START.lastIndex = pos;
+      const s = ENTRY_START.exec(buffer);
+      if (!s) break;
+      const start = s.index;
+      ENTRY_END.lastIndex = start;
+      const e = ENTRY_END.exec(buffer);
+      if (!e) {
         if (buffer.length - start > MAX_LINE) {
-          const line = consumedLines + countNewlines(buffer, 0, start);
-          out.push({ ok: false, line, reason: `the entry is longer than ${MAX_LINE} characters or is not closed` });
-          consumedLines += countNewlines(buffer, 0, buffer.length);
-          buffer = "";
+          out.push({ ok: false, line: consumedLines + countNewlines(buffer, pos, start), reason: `the entry is longer than ${MAX_LINE} characters or is not closed` });
+          consumedLines += countNewlines(buffer, pos, buffer.length);
+          pos = buffer.length;
         }
         break;
       }
-      const end = start + endMatch.index + endMatch[0].length;
-      const line = consumedLines + countNewlines(buffer, 0, start);
+      const end = e.index + e[0].length;
+      const line = consumedLines + countNewlines(buffer, pos, start);
       const piece = buffer.slice(start, end);
       consumedLines = line + countNewlines(piece, 0, piece.length);
-      buffer = buffer.slice(end);
+      pos = end;
       let parsed: XmlNode;
       try {
         parsed = xml.parse(piece, true) as XmlNode;
@@ -411,6 +416,7 @@ export function sdnXmlReader(): ListReader {
       const entry = sdnEntry((parsed.sdnEntry as XmlNode | undefined) ?? {});
       out.push(typeof entry === "string" ? { ok: false, line, reason: entry } : outcome(line, entry));
     }
+    buffer = buffer.slice(pos);
     // Keep only what may still start an entry: text before it is done with.
     if (!/<(?:\w+:)?sdnEntry[\s>]/.test(buffer)) {
       const keep = Math.max(0, buffer.length - 64);
@@ -434,6 +440,9 @@ export function sdnXmlReader(): ListReader {
     publishedOn: () => published,
   };
 }
+
+const ENTRY_START = /<(?:\w+:)?sdnEntry[\s>]/g;
+const ENTRY_END = /<\/(?:\w+:)?sdnEntry\s*>/g;
 
 function countNewlines(s: string, from: number, to: number): number {
   let n = 0;
