@@ -78,6 +78,10 @@ for (const target of databaseTargets()) {
       assert.match(await (await client.get(matchPage)).text(), /id="match-status">Confirmed</);
       const blank = await client.submit(matchPage, `${matchPage}/decision`, { status: "rejected", reason: "" });
       assert.equal(blank.status, 422);
+      const record = await (await client.get(`/records/${chenId}`)).text();
+      assert.match(record, /id="sanctions"/);
+      assert.match(record, /United States: Sanctioned/);
+      assert.match(record, /OFAC SDN \(GLOMAG\)/);
       const gaps = await (await client.get("/sanctions/gaps")).text();
       assert.match(gaps, /Chen Quanguo/);
       assert.match(gaps, /Sanctioned by United States, not by United Kingdom or European Union/);

@@ -1,11 +1,13 @@
 import { Hono, type Context } from "hono";
 import { raw } from "hono/html";
 import {
-  authorizeListImport, checkListImport, decideMatch, entryHistory, gapTable, gapTableAll, getListImport, getMatch, getSanctionsList, JURISDICTIONS, LIST_FORMATS,
+  authorizeListImport, checkListImport, decideMatch, getSanctionsStatus, entryHistory, gapTable, gapTableAll, getListImport, getMatch, getSanctionsList, JURISDICTIONS, LIST_FORMATS,
   LIST_KINDS, listEntries, listImportFields, listMatches, listSanctionsLists, MATCH_PAGE, ENTRY_PAGE, GAP_PAGE, screenRecords, startListImport,
   type GapRow, type Jurisdiction, type JurisdictionStatus, type ListSummary, type ListVersion, type MatchView,
 } from "../../accountability/index.ts";
 import { can, Invalid } from "../../core/index.ts";
+import type { EntityView } from "../../records/index.ts";
+import type { Child } from "hono/jsx";
 import { readJob, type JobView } from "../../jobs/index.ts";
 import type { AppEnv } from "../env.ts";
 import { formatTime, UUID_PARAM } from "../format.ts";
@@ -421,7 +423,7 @@ function MatchRow({ page, m }: { page: PageContext; m: MatchView }) {
 sanctionsPages.get("/sanctions/matches", async (c) => {
   const { actor } = signedIn(c);
   const q = c.req.query();
-  const result = await listMatches(c.var.services, c.var.origin, actor, { ...(q.status ? { status: q.status } : {}), ...(q.page ? { page: q.page } : {}) });
+  const result = await listMatches(c.var.services, c.var.origin, actor, { ...(q.status ? { status: q.status } : {}), ...(q.entity ? { entity: q.entity } : {}), ...(q.page ? { page: q.page } : {}) });
   const canReview = can(actor, "sanctions.review", { kind: "sanctions", orgId: actor.orgId });
   const notice = q.found !== undefined ? c.var.t("sanctions.matches.found", { n: Number(q.found) || 0 }) : null;
   return renderPage(c, c.var.t("sanctions.matches.title"), (p) => {
@@ -672,3 +674,28 @@ sanctionsPages.get("/sanctions/gaps/print", async (c) => {
     </>,
   );
 });
+
+// ——— the "Sanctions" section of a record's page ———
+
+const PANEL_SCHEMATA = new Set(["Person", "Company", "Organization", "PublicBody", "LegalEntity"]);
+
+/** A person's or organisation's status per jurisdiction, for its record page; null for other records or readers who may not see sanctions. */
+export async function sanctionsPanelFor(c: Context<AppEnv>, entity: EntityView): Promise<Child | null> {
+  const { actor } = signedIn(c);
+  if (!PANEL_SCHEMATA.has(entity.schema) || entity.mergedInto || !can(actor, "sanctions.view", { kind: "sanctions", orgId: actor.orgId })) return null;
+  const status = await getSanctionsStatus(c.var.services, c.var.origin, actor, entity.id);
+  const t = c.var.t;
+  const shown = JURISDICTIONS.filter((j) => status.byJurisdiction[j] !== "none");
+  return (
+    <section aria-labelledby="sanctions-title" id="sanctions">
+      <h2 id="sanctions-title">{t("sanctions.title")}</h2>
+      {shown.length === 0 ? <p>{t("sanctions.panel.none")}</p> : (
+        <ul class="links">
+          {shown.map((j) => <li>{t(`sanctions.jurisdictions.${j}`)}: {t(`sanctions.jurisdictionStatus.${status.byJurisdiction[j]}`)}</li>)}
+        </ul>
+      )}
+      {status.lists.length > 0 ? <p>{t("sanctions.programs")}: {status.lists.map((l) => `${l.title}${l.programs.length ? ` (${l.programs.join(", ")})` : ""}`).join("; ")}</p> : null}
+      <p><a href={`/sanctions/matches?entity=${entity.id}&status=all`}>{t("sanctions.panel.matches")}</a></p>
+    </section>
+  );
+}
