@@ -34,8 +34,10 @@ export interface ListReader {
 }
 
 const MAX_ID = 200;
-const MAX_VALUE = 4000;
-const MAX_VALUES = 200;
+// Generous: a published entry's notes or programme text may run long, and a vessel or a company may
+// carry hundreds of former names; one such value must not refuse a whole list.
+const MAX_VALUE = 100_000;
+const MAX_VALUES = 2000;
 const MAX_LINE = 1_000_000;
 const PROPERTY_NAME = /^[a-z][A-Za-z0-9]{0,63}$/;
 

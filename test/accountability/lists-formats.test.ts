@@ -68,5 +68,9 @@ describe("list formats", () => {
     assert.equal(quoted[0]?.line, 2);
     const long = readAll("ftm", `${JSON.stringify({ id: "x", schema: "Person", properties: { name: ["a".repeat(1_000_001)] } })}\n{}\n`, 65_536).outcomes;
     assert.deepEqual(long.map((o) => [o.line, o.ok === false ? o.reason : "ok"]), [[1, "the line is longer than 1000000 characters"], [2, "the entity has no id"]]);
+    const crowded = readAll("ftm", `${JSON.stringify({ id: "x", schema: "Vessel", properties: { name: ["Ship"], previousName: Array.from({ length: 2001 }, (_, i) => `Ship ${i}`) } })}\n`, 4096).outcomes;
+    assert.deepEqual(crowded, [{ ok: false, line: 1, reason: "previousName has more than 2000 values" }]);
+    const badName = readAll("ftm", `${JSON.stringify({ id: "x", schema: "Person", properties: { name: ["A"], "Bad Property": ["x"] } })}\n`, 4096).outcomes;
+    assert.deepEqual(badName, [{ ok: false, line: 1, reason: "\"Bad Property\" is not a property name" }]);
   });
 });
