@@ -56,3 +56,32 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// An upload form with data-upload-progress sends its file with XMLHttpRequest, to show how much has
+// been sent on the named <progress>, then goes where the server answered (the import's own page,
+// which follows the import itself). Without a script the form posts as usual.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-upload-progress]")) {
+    const bar = document.getElementById(form.getAttribute("data-upload-progress"));
+    if (!(form instanceof window.HTMLFormElement) || !(bar instanceof window.HTMLProgressElement)) continue;
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const request = new window.XMLHttpRequest();
+      request.open("POST", form.action);
+      bar.hidden = false;
+      request.upload.addEventListener("progress", (e) => {
+        if (e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100);
+      });
+      request.addEventListener("load", () => {
+        if (request.responseURL && request.responseURL !== form.action) window.location.assign(request.responseURL);
+        else {
+          document.open();
+          document.write(request.responseText);
+          document.close();
+        }
+      });
+      request.addEventListener("error", () => form.submit());
+      request.send(new window.FormData(form));
+    });
+  }
+});

@@ -4,11 +4,14 @@
 import type { JobDefinition, ScheduleInput } from "./jobs/index.ts";
 import { bulkJob, EXPIRE_FILES_JOB, expireFilesJob, exportJob, importJob } from "./records/index.ts";
 import { emailJob, EVALUATE_JOB, evaluateAlertsJob, webhookJob } from "./monitor/index.ts";
+import { listImportJob } from "./accountability/index.ts";
 
 export const JOB_DEFINITIONS: readonly JobDefinition<unknown>[] = [
   importJob, exportJob, expireFilesJob, bulkJob,
   // Detainee monitoring: alert rules, and the emails and webhooks their alerts send.
   evaluateAlertsJob, emailJob, webhookJob,
+  // Accountability: importing sanctions and watch lists.
+  listImportJob,
 ];
 
 /** Schedules every server puts in place at start (the same name updates, never duplicates). */

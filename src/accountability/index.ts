@@ -4,10 +4,32 @@ export {
   type ComplicityFinding, type ComplicityQuery, type ComplicityRegistry, type SourceRef,
 } from "./complicity.ts";
 export { ownershipGraph, ownersUpTo, GraphQuerySchema, MAX_GRAPH_DEPTH, MAX_GRAPH_NODES, type GraphLink, type GraphNode, type LinkKind, type OwnershipGraph, type OwnerPath } from "./ownership.ts";
-export { countryCode, decodeSupplierFile, parseSupplierFile, MAX_SUPPLIER_ROWS, type SupplierColumns, type SupplierFile, type SupplierRow } from "./suppliers-csv.ts";
+export { countryCode } from "./countries.ts";
+export { decodeSupplierFile, parseSupplierFile, MAX_SUPPLIER_ROWS, type SupplierColumns, type SupplierFile, type SupplierRow } from "./suppliers-csv.ts";
 export {
   registerListMatcher, requireSupplierScreening, screenSuppliers, unregisterListMatcher, SupplierScreenSchema, DEFAULT_HOPS, MAX_HOPS,
-  type FindingReason, type ListEntryMatch, type ListMatcher, type ListQuery, type PathStep, type SupplierFinding, type SupplierReport, type SupplierScreenOptions,
+  type FindingReason, type ListMatcherHit, type ListMatcher, type ListQuery, type PathStep, type SupplierFinding, type SupplierReport, type SupplierScreenOptions,
 } from "./suppliers.ts";
 export { supplierReportCsv } from "./suppliers-report.ts";
 export { layoutGraph, type GraphLayout, type PlacedNode } from "./ownership-layout.ts";
+// Accountability: sanctions and watch lists, matching officials and companies against them, and
+// the gap table. (Posts, responsibility, complicity, dossiers and litigation join this door.)
+export {
+  ENTRY_SCHEMATA, LIST_FORMATS, ListMappingSchema, MAPPING_PRESETS, listReader, sdnDate,
+  type EntrySchema, type ListEntry, type ListFormat, type ListMapping, type ListReader, type ReadOutcome,
+} from "./lists-formats.ts";
+export {
+  ENTRY_PAGE, EntryQuerySchema, JURISDICTIONS, LIST_KINDS, entryHistory, exportListFtm, getSanctionsList, listEntries, listSanctionsLists,
+  type EntryHistory, type EntryView, type Jurisdiction, type ListKind, type ListSummary, type ListVersion, type ListView,
+} from "./lists.ts";
+export {
+  LIST_BATCH, LIST_IMPORT_JOB, ListImportSchema, MAX_REPORTED_ERRORS, authorizeListImport, checkListImport, getListImport, importListFile, listImportFields, listImportJob, startListImport,
+  type IncomingListFile, type ListImportOptions,
+} from "./lists-import.ts";
+export {
+  CANDIDATE_THRESHOLD, DecisionSchema, MATCH_PAGE, MATCH_STATUSES, MatchQuerySchema, SCREENED_SCHEMATA, ScreenRecordsSchema, decideMatch, getMatch, getSanctionsStatus, listMatches,
+  matchListEntries, sanctionsStatusOf, screenRecords,
+  type BulkMatchOptions, type JurisdictionStatus, type ListEntryMatch, type MatchStatus, type MatchView, type SanctionsStatus, type ScreeningOutcome,
+} from "./sanctions-match.ts";
+export { documentedResponsibility, VIOLATION_GRAVITY, type Responsibility } from "./gap-responsibility.ts";
+export { GAP_PAGE, GapQuerySchema, MAX_GAP_OFFICIALS, gapCsv, gapSentence, gapTable, gapTableAll, type GapQuery, type GapRow, type GapTable } from "./gap.ts";

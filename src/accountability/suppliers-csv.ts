@@ -3,7 +3,7 @@
 // their header (common spellings, or the ones the user names), and each row becomes a supplier or
 // a rejected line with its reason. Pure: no I/O.
 import { Invalid, readCsv } from "../core/index.ts";
-import { model } from "../records/index.ts";
+import { countryCode } from "./countries.ts";
 
 export const MAX_SUPPLIER_ROWS = 20_000;
 
@@ -46,22 +46,6 @@ export function decodeSupplierFile(bytes: Uint8Array): string {
   } catch {
     throw new Invalid("the file is not UTF-8 text (perhaps Windows-1252 or GBK): save it as CSV UTF-8", { file: "save the file as CSV UTF-8" });
   }
-}
-
-const COUNTRY_BY_LABEL = new Map<string, string>();
-const countryValues = (model.types as unknown as { country: { values: Map<string, string> | Record<string, string> } }).country.values;
-for (const [code, label] of countryValues instanceof Map ? countryValues : Object.entries(countryValues)) {
-  COUNTRY_BY_LABEL.set(label.toLowerCase(), code);
-  COUNTRY_BY_LABEL.set(code.toLowerCase(), code);
-}
-// Spellings a supplier list often uses that are not FtM's labels.
-for (const [label, code] of [["usa", "us"], ["united states of america", "us"], ["uk", "gb"], ["great britain", "gb"], ["prc", "cn"], ["people's republic of china", "cn"], ["south korea", "kr"], ["korea", "kr"], ["russia", "ru"], ["vietnam", "vn"], ["hong kong", "hk"], ["taiwan", "tw"]] as const) {
-  COUNTRY_BY_LABEL.set(label, code);
-}
-
-/** A country as written (a code, an English name) → its ISO code, or null when unknown. */
-export function countryCode(value: string): string | null {
-  return COUNTRY_BY_LABEL.get(value.trim().toLowerCase().replace(/\s+/g, " ")) ?? null;
 }
 
 function findColumn(headers: readonly string[], wanted: string | undefined, guesses: readonly string[], role: string, field: string): number | null {

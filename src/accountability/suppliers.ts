@@ -16,6 +16,8 @@ import { DEFAULT_LIST, listLists, prepareQuery, screenPrepared, type PreparedQue
 import { findingsAbout, type ComplicityFinding } from "./complicity.ts";
 import { complicitAmong, ownersUpTo, type OwnerPath } from "./ownership.ts";
 import { decodeSupplierFile, parseSupplierFile, type SupplierRow } from "./suppliers-csv.ts";
+import { matchListEntries } from "./sanctions-match.ts";
+import { ENTRY_SCHEMATA, type EntrySchema } from "./lists-formats.ts";
 
 export const DEFAULT_HOPS = 3;
 export const MAX_HOPS = 6;
@@ -34,7 +36,7 @@ export interface ListQuery {
 }
 
 /** An entry of a list (a sanctions list, the UFLPA Entity List…) that a query matched. */
-export interface ListEntryMatch {
+export interface ListMatcherHit {
   /** Index of the query in the batch. */
   query: number;
   list: string;
@@ -48,9 +50,29 @@ export interface ListEntryMatch {
  * Matches names against lists kept outside the records. Sanctions and entity-list imports provide
  * one (`matchListEntries(tx, actor, queries)`); registered at start with `registerListMatcher`.
  */
-export type ListMatcher = (tx: Tx, actor: Actor, queries: readonly ListQuery[]) => Promise<ListEntryMatch[]>;
+export type ListMatcher = (tx: Tx, actor: Actor, queries: readonly ListQuery[]) => Promise<ListMatcherHit[]>;
 
-const listMatchers = new Map<string, ListMatcher>();
+/** The sanctions and watch lists imported into Vigil (src/accountability/lists*.ts); entries still listed only. */
+const importedLists: ListMatcher = async (tx, actor, queries) => {
+  const hits: ListMatcherHit[] = [];
+  for (let start = 0; start < queries.length; start += MAX_LIST_QUERIES) {
+    const batch = queries.slice(start, start + MAX_LIST_QUERIES).map((q) => ({
+      name: q.name.slice(0, 500),
+      ...(q.country ? { country: q.country } : {}),
+      schema: (ENTRY_SCHEMATA as readonly string[]).includes(q.schema) ? (q.schema as EntrySchema) : "LegalEntity",
+    }));
+    const found = await matchListEntries(tx, actor, batch);
+    found.forEach((matches, i) => {
+      for (const m of matches) {
+        if (!m.delisted) hits.push({ query: start + i, list: m.list.title, jurisdiction: m.jurisdictions.length > 0 ? m.jurisdictions.join(", ") : null, caption: m.caption, score: m.score });
+      }
+    });
+  }
+  return hits;
+};
+const MAX_LIST_QUERIES = 10_000;
+
+const listMatchers = new Map<string, ListMatcher>([["imported-lists", importedLists]]);
 
 /** Registers (or, under the same name, replaces) a list matcher that every supplier screening uses. */
 export function registerListMatcher(name: string, matcher: ListMatcher): void {
@@ -260,8 +282,8 @@ async function watchListMembers(db: Tx, listIds: readonly string[], nodes: reado
 
 /** The registered list matchers, asked once for every supplier and every record reached. */
 async function outsideListMatches(services: Services, actor: Actor, suppliers: readonly SupplierRow[], nodes: readonly { id: string; caption: string | null; schema: string }[]) {
-  const direct = new Map<number, ListEntryMatch[]>();
-  const byNode = new Map<string, ListEntryMatch[]>();
+  const direct = new Map<number, ListMatcherHit[]>();
+  const byNode = new Map<string, ListMatcherHit[]>();
   if (listMatchers.size === 0) return { direct, byNode };
   const named = nodes.filter((n): n is { id: string; caption: string; schema: string } => n.caption !== null);
   const queries: ListQuery[] = [

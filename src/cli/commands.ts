@@ -24,6 +24,7 @@ import { reindexSearch } from "../search/index.ts";
 import { importCommand } from "./import.ts";
 import { monitorRebuildCommand } from "./monitor.ts";
 import { suppliersScreenCommand } from "./suppliers.ts";
+import { sanctionsImportCommand } from "./sanctions.ts";
 
 const CLI_ORIGIN: Origin = { ...NO_ORIGIN, userAgent: "vigil-cli" };
 
@@ -392,4 +393,5 @@ export const COMMANDS: Command[] = [
   importCommand,
   monitorRebuildCommand,
   suppliersScreenCommand,
+  sanctionsImportCommand,
 ];

@@ -15,7 +15,8 @@ const POLL_MS = 500;
 /** Rejections printed on stderr; all of them are on the import's page and in the API. */
 const MAX_PRINTED = 1000;
 
-async function importer(services: Services, orgId: string, email: string): Promise<Actor> {
+/** The active member of the organisation with this email, as the actor a command acts for. */
+export async function memberActor(services: Services, orgId: string, email: string): Promise<Actor> {
   const row = await services.db
     .selectFrom("users as u")
     .innerJoin("memberships as m", "m.user_id", "u.id")
@@ -24,8 +25,12 @@ async function importer(services: Services, orgId: string, email: string): Promi
     .where("m.org_id", "=", orgId)
     .executeTakeFirst();
   if (!row || row.deactivated_at || !isRole(row.role)) throw new NotFound(`no active member of the organisation has the email ${email}`);
-  const actor: Actor = { userId: row.id, orgId, role: row.role, scopes: null };
-  if (!can(actor, "import.run", { kind: "records", orgId })) throw new Invalid(`${email} is a ${row.role}: only administrators, editors and researchers import records`, { as: "not allowed to import" });
+  return { userId: row.id, orgId, role: row.role, scopes: null };
+}
+
+async function importer(services: Services, orgId: string, email: string): Promise<Actor> {
+  const actor = await memberActor(services, orgId, email);
+  if (!can(actor, "import.run", { kind: "records", orgId })) throw new Invalid(`${email} is a ${actor.role}: only administrators, editors and researchers import records`, { as: "not allowed to import" });
   return actor;
 }
 

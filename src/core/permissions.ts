@@ -39,7 +39,9 @@ export type Subject =
   /** An organisation's family cases (detainee monitoring): codes, reports, updates. */
   | { kind: "family"; orgId: string }
   /** An organisation's urgent-action addressees and templates. */
-  | { kind: "urgent-actions"; orgId: string };
+  | { kind: "urgent-actions"; orgId: string }
+  /** An organisation's sanctions and watch lists, the matches of its records on them, and its gap table. */
+  | { kind: "sanctions"; orgId: string };
 
 export type Action =
   | "organisation.view"
@@ -107,7 +109,11 @@ export type Action =
   | "urgent.template.manage"
   // Accountability: the complicity registry and the ownership graph, and screening a supplier list.
   | "complicity.view"
-  | "suppliers.screen";
+  | "suppliers.screen"
+  // Sanctions: the lists, the matches of records on them, the gap table.
+  | "sanctions.view"
+  | "sanctions.import"
+  | "sanctions.review";
 
 /** What a token needs among its scopes to perform an action. */
 const SCOPE_OF: Record<Action, Scope> = {
@@ -173,6 +179,9 @@ const SCOPE_OF: Record<Action, Scope> = {
   "urgent.template.manage": "admin",
   "complicity.view": "read",
   "suppliers.screen": "read",
+  "sanctions.view": "read",
+  "sanctions.import": "write",
+  "sanctions.review": "write",
 };
 
 function sameOrganisation(actor: Actor, action: Action, subject: Subject): boolean {
@@ -336,6 +345,16 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
     case "complicity.view":
     case "suppliers.screen":
       return actor.role !== "partner" && subject.kind === "records";
+    // Sanctions lists are what governments publish: every member but a partner reads them, the
+    // matches and the gap table (each record only if they may know of it: asked in the query).
+    // Importing a list changes what everyone screens against: administrators and editors. Those
+    // who document run the matching and confirm or reject what it proposes.
+    case "sanctions.view":
+      return actor.role !== "partner" && subject.kind === "sanctions";
+    case "sanctions.import":
+      return (actor.role === "admin" || actor.role === "editor") && subject.kind === "sanctions";
+    case "sanctions.review":
+      return isDocumenter(actor) && subject.kind === "sanctions";
   }
 }
 

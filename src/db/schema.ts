@@ -908,3 +908,109 @@ export interface UrgentActionEventsTable {
   actor_id: string | null;
   created_at: DefaultNow;
 }
+
+// Sanctions and watch lists (migration 0017).
+export interface Schema {
+  sanctions_lists: SanctionsListsTable;
+  sanctions_imports: SanctionsImportsTable;
+  sanctions_entries: SanctionsEntriesTable;
+  sanctions_entry_changes: SanctionsEntryChangesTable;
+  sanctions_entry_keys: SanctionsEntryKeysTable;
+  sanctions_matches: SanctionsMatchesTable;
+  sanctions_match_decisions: SanctionsMatchDecisionsTable;
+}
+
+export interface SanctionsListsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  title: string;
+  publisher: string | null;
+  jurisdictions: string[];
+  kind: "sanctions" | "watch" | "trade";
+  created_by: string | null;
+  created_at: Date;
+}
+
+export interface SanctionsImportsTable {
+  id: string;
+  org_id: string;
+  list_id: string;
+  format: string;
+  filename: string;
+  sha256: string;
+  byte_size: number;
+  encoding: string;
+  published_on: string | null;
+  mapping: ColumnType<unknown, string | null | undefined, string | null>;
+  skip_bad: ColumnType<boolean, boolean | undefined, boolean>;
+  state: "received" | "importing" | "imported" | "failed";
+  version: number | null;
+  lines_read: ColumnType<number, number | undefined, number>;
+  added: ColumnType<number, number | undefined, number>;
+  changed: ColumnType<number, number | undefined, number>;
+  delisted: ColumnType<number, number | undefined, number>;
+  unchanged: ColumnType<number, number | undefined, number>;
+  rejected: ColumnType<number, number | undefined, number>;
+  errors: ColumnType<unknown, string | undefined, string>;
+  error: string | null;
+  job_id: string | null;
+  created_by: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+export interface SanctionsEntriesTable {
+  id: string;
+  org_id: string;
+  list_id: string;
+  source_id: string;
+  schema: string;
+  properties: ColumnType<Record<string, string[]>, string, string>;
+  caption: string;
+  programs: string[];
+  content_hash: string;
+  engine: string;
+  features: ColumnType<unknown, string | null, string | null>;
+  listed_in: string;
+  changed_in: string;
+  seen_in: string;
+  delisted_in: string | null;
+}
+
+export interface SanctionsEntryChangesTable {
+  entry_id: string;
+  import_id: string;
+  change: "changed" | "delisted" | "relisted";
+  previous: ColumnType<unknown, string, string>;
+}
+
+export interface SanctionsEntryKeysTable {
+  org_id: string;
+  key: string;
+  decade: number;
+  entry_id: string;
+}
+
+export interface SanctionsMatchesTable {
+  id: string;
+  org_id: string;
+  entity_id: string;
+  entry_id: string;
+  score: number;
+  explanation: ColumnType<unknown, string, string>;
+  status: "candidate" | "confirmed" | "rejected";
+  found_at: Date;
+  decided_by: string | null;
+  decided_at: Date | null;
+  reason: string | null;
+}
+
+export interface SanctionsMatchDecisionsTable {
+  id: string;
+  match_id: string;
+  status: "candidate" | "confirmed" | "rejected";
+  reason: string;
+  decided_by: string | null;
+  decided_at: Date;
+}

@@ -30,12 +30,12 @@ export {
 } from "./listing.ts";
 export { listCapabilities, recordCapabilities, requireRecordAction, requireRecordCreation, type RecordCapabilities } from "./capabilities.ts";
 export {
-  receiveImport, authorizeImport, getImport, listImports, setImportMapping, previewImport, checkImport, commitImport, cancelImport, importRejections, allRejections, importJob,
+  receiveImport, authorizeImport, actorNow, getImport, listImports, setImportMapping, previewImport, checkImport, commitImport, cancelImport, importRejections, allRejections, importJob,
   IMPORT_FORMATS, IMPORT_BATCH, IMPORT_JOB, MappingChoiceSchema, CommitOptionsSchema,
   type ImportView, type ImportState, type ImportFormat, type IncomingImport, type PreviewRow, type RejectionPage,
 } from "./import.ts";
 export { ImportMappingSchema, listMappings, findMapping, saveMapping, suggestMapping, type ImportMapping, type SavedMapping } from "./import-mapping.ts";
-export { ImportTooLarge } from "./import-file.ts";
+export { ImportTooLarge, importsDirectory, receiveImportFile, readImportText, removeImportFile, type ReceivedFile, type TextEncodingName } from "./import-file.ts";
 export { ftmModel, toFtm, fromFtm, type FtmEntity } from "./export-ftm.ts";
 export {
   startExport, getExport, listExports, cancelExport, openExportFile, exportJob, expireFilesJob, ExportRequestSchema, EXPORT_FORMATS, EXPORT_JOB, EXPIRE_FILES_JOB,

@@ -5,9 +5,9 @@ export {
   refreshNameKeys, refreshNameKeysOf, reindexNames, indexEntries, newNameIndex, newNameIndexInserts, type IndexEntries, type MatchStatement, type NewIndexedRecord, type NewNameIndex,
 } from "./name-index.ts";
 export { CANDIDATE_BUDGET, candidateBudget, sqlCandidates, type CandidateProvider, type CandidateScope } from "./candidates.ts";
-export { DEFAULT_LIST, matchPrepared, matchQueries, prepareQuery, requireMatching, type MatchResponse, type PreparedQuery, type QueryMatches, type ScoredRecord } from "./match.ts";
+export { DEFAULT_LIST, matchPrepared, matchQueries, prepareQuery, requireMatching, type MatchResponse, type PreparedQuery, type QueryEntity, type QueryMatches, type ScoredRecord } from "./match.ts";
 export { ALGORITHMS, EntityExampleSchema, MatchBodySchema, MAX_LIMIT, MAX_QUERIES } from "./input.ts";
-export { MATCHABLE_SCHEMATA } from "./entity-names.ts";
+export { answersQuery, MATCHABLE_SCHEMATA } from "./entity-names.ts";
 export { MAX_SCREEN_ROWS, reportCsv, screenCsv, screenPrepared, type ScreeningReport, type ScreenOptions } from "./screen.ts";
 export {
   addListMembers, createList, getList, listLists, removeListMembers, setListArchived, LIST_NAME, LIST_PAGE, ListArchiveSchema, ListCreateSchema, ListMembersSchema, ListRemoveSchema, MAX_LIST_IDS,

@@ -46,6 +46,8 @@ import { urgentApi } from "./routes/urgent-api.ts";
 import { complicityPages } from "./routes/complicity.tsx";
 import { complicityApi } from "./routes/complicity-api.ts";
 import { supplierPages } from "./routes/suppliers.tsx";
+import { sanctionsPages } from "./routes/sanctions.tsx";
+import { sanctionsApi, SANCTIONS_UPLOAD_PATHS } from "./routes/sanctions-api.ts";
 
 function isApi(c: Context<AppEnv>): boolean {
   const path = new URL(c.req.url).pathname;
@@ -82,7 +84,7 @@ export function createApp(services: Services): Hono<AppEnv> {
     // Evidence uploads stream to disk under their own limit (VIGIL_MAX_UPLOAD_BYTES).
     // Imports stream to disk under VIGIL_MAX_IMPORT_BYTES.
     const path = new URL(c.req.url).pathname;
-    const upload = c.req.method === "POST" && (isUploadPath(path) || IMPORT_UPLOAD_PATHS.has(path));
+    const upload = c.req.method === "POST" && (isUploadPath(path) || IMPORT_UPLOAD_PATHS.has(path) || SANCTIONS_UPLOAD_PATHS.has(path));
     if (!upload && Number(c.req.header("content-length") ?? "0") > services.config.maxBodyBytes) {
       throw new HTTPException(413, { message: `the request body is larger than ${services.config.maxBodyBytes} bytes` });
     }
@@ -147,6 +149,9 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route("/", complicityApi);
   app.route("/", complicityPages);
   app.route("/", supplierPages);
+  // Accountability: sanctions lists, matches and the gap table.
+  app.route("/", sanctionsApi);
+  app.route("/", sanctionsPages);
 
   app.notFound((c) => {
     if (isApi(c)) return problemResponse(c, { type: "about:blank", title: "Not Found", status: 404, detail: "no such resource", requestId: c.var.requestId });

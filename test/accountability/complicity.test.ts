@@ -5,10 +5,11 @@ import type { Origin } from "../../src/context.ts";
 import { createEntity, grantAccess } from "../../src/records/index.ts";
 import { addListMembers, createList } from "../../src/screening/index.ts";
 import {
-  complicityOf, listComplicity, ownershipGraph, recordComplicity, registerListMatcher, screenSuppliers, supplierReportCsv, unregisterListMatcher,
+  complicityOf, importListFile, listComplicity, ownershipGraph, recordComplicity, registerListMatcher, screenSuppliers, supplierReportCsv, unregisterListMatcher,
 } from "../../src/accountability/index.ts";
 import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
 import { addMember, addOrganisation, sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
+import { uflpaCsv } from "./list-fixtures.ts";
 
 const FROM: Origin = { requestId: "req-complicity", ip: null, userAgent: "test" };
 
@@ -143,6 +144,14 @@ for (const target of databaseTargets()) {
       assert.ok(entries.some((f) => f.line === 2 && f.hops === 1 && f.reason.kind === "list" && f.reason.jurisdiction === "US"));
       assert.ok(entries.some((f) => f.line === 3 && f.matched === null));
       await assert.rejects(screenSuppliers(services, FROM, viewer, "name\nX\n", { lists: ["nope"] }), /no list named "nope"/);
+    });
+
+    it("reports a supplier whose owner is on an imported entity list, with the list's jurisdiction", async () => {
+      await importListFile(services, FROM, admin, { list: "uflpa", format: "csv", mapping: "uflpa", jurisdictions: ["US"] }, { source: [Buffer.from(uflpaCsv([{ name: "Aksu Textile Holdings", address: "Aksu, Xinjiang, China" }]))], filename: "uflpa.csv" });
+      const report = await screenSuppliers(services, FROM, viewer, "name,country\nKashgar Cotton Trading,China\nNordic Wool Cooperative,Norway\n");
+      const listed = report.findings.filter((f) => f.reason.kind === "list");
+      assert.ok(listed.some((f) => f.line === 2 && f.hops === 1 && f.reason.kind === "list" && f.reason.jurisdiction === "US"), JSON.stringify(listed));
+      assert.ok(!report.findings.some((f) => f.line === 3), "an unrelated supplier is not reported");
     });
 
     it("rejects ragged rows by line, and refuses an empty, headerless or non-UTF-8 file with a clear message", async () => {

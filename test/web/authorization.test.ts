@@ -356,6 +356,30 @@ const TABLE: Record<string, Access> = {
   "GET /api/v1/complicity": "reader",
   "GET /api/v1/complicity/graph/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
   "POST /api/v1/suppliers/screen": "reader",
+  "GET /sanctions": "reader",
+  "POST /sanctions/imports": "editor",
+  "GET /sanctions/imports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "GET /sanctions/lists/:list{[a-z0-9][a-z0-9_-]{0,63}}": "reader",
+  "GET /sanctions/lists/:list{[a-z0-9][a-z0-9_-]{0,63}}/entries/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "GET /sanctions/matches": "reader",
+  "POST /sanctions/screen": "documenter",
+  "GET /sanctions/matches/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /sanctions/matches/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/decision": "documenter",
+  "GET /sanctions/gaps": "reader",
+  "GET /sanctions/gaps/print": "reader",
+  "GET /api/v1/sanctions/lists": "reader",
+  "GET /api/v1/sanctions/lists/:list{[a-z0-9][a-z0-9_-]{0,63}}": "reader",
+  "GET /api/v1/sanctions/lists/:list{[a-z0-9][a-z0-9_-]{0,63}}/entries": "reader",
+  "GET /api/v1/sanctions/lists/:list{[a-z0-9][a-z0-9_-]{0,63}}/entries/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "GET /api/v1/sanctions/lists/:list{[a-z0-9][a-z0-9_-]{0,63}}/ftm": "reader",
+  "POST /api/v1/sanctions/imports": "editor",
+  "GET /api/v1/sanctions/imports/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /api/v1/sanctions/screen": "documenter",
+  "GET /api/v1/sanctions/matches": "reader",
+  "GET /api/v1/sanctions/matches/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /api/v1/sanctions/matches/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/decision": "documenter",
+  "GET /api/v1/sanctions/status/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "GET /api/v1/sanctions/gaps": "reader",
   // Refused bodies for the admin (no passphrase), so the organisation's key stays the one the callers unseal with.
   "POST /admin/vault/rotate": "admin",
   "POST /admin/vault/export": "admin",
@@ -495,7 +519,7 @@ for (const target of databaseTargets()) {
             if (res.status !== 404) problems.push(`${route}: outsider got ${res.status}, not 404`);
           } else if (caller !== "outsider" && ROLES_OF[access] && !ROLES_OF[access].includes(caller)) {
             if (res.status !== 403) problems.push(`${route}: ${caller} got ${res.status}, not 403`);
-          } else if (res.status === 404 && !EXPECTED_404.has(path) && !ALERT_ID_PATHS.test(path) && !/^\/(api\/v1\/(entities|merges|bulk|teams|imports|exports|jobs|evidence-links|captures|detentions|people|facilities|urgent-actions|urgent-addressees)\/|urgent-actions\/((new|addressees)\/)?[0-9a-f]{8}-|monitor\/(detentions|facilities)\/|evidence\/(to|links)\b|captures\/[0-9a-f]{8}-|(imports|exports)\/[0-9a-f]{8}-|records\/((merges|bulk)\/)?[0-9a-f]{8}-|api\/v1\/family\/(cases|updates|reports)\/[0-9a-f]{8}-|(api\/v1\/)?complicity\/graph\/[0-9a-f]{8}-|monitor\/families\/((updates|reports)\/)?[0-9a-f]{8}-)/.test(path)) {
+          } else if (res.status === 404 && !EXPECTED_404.has(path) && !ALERT_ID_PATHS.test(path) && !/^\/(api\/v1\/(entities|merges|bulk|teams|imports|exports|jobs|evidence-links|captures|detentions|people|facilities|urgent-actions|urgent-addressees)\/|urgent-actions\/((new|addressees)\/)?[0-9a-f]{8}-|monitor\/(detentions|facilities)\/|evidence\/(to|links)\b|captures\/[0-9a-f]{8}-|(imports|exports)\/[0-9a-f]{8}-|records\/((merges|bulk)\/)?[0-9a-f]{8}-|api\/v1\/family\/(cases|updates|reports)\/[0-9a-f]{8}-|monitor\/families\/((updates|reports)\/)?[0-9a-f]{8}-|(api\/v1\/)?complicity\/graph\/[0-9a-f]{8}-|(api\/v1\/)?sanctions\/(lists|imports|matches|status)\/)/.test(path)) {
             problems.push(`${route}: ${caller} got 404`);
           } else if (res.status === 401 || res.status === 403 || (sentToSignIn && !route.includes("logout") && !route.includes("revoke-all"))) {
             problems.push(`${route}: ${caller} refused with ${res.status} ${location}`);

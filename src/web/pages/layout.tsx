@@ -54,6 +54,7 @@ const Navigation: FC<{ page: PageContext }> = ({ page }) => {
             </a>
           </li>
         ) : null}
+        {principal.actor.role !== "partner" ? link("/sanctions", t("nav.sanctions")) : null}
         {AREAS.map((area) => (
           <li>
             <span class="nav-soon" aria-disabled="true">

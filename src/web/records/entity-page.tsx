@@ -29,6 +29,8 @@ export interface EntityPageView {
   detentions?: Child;
   /** An organisation's complicity findings and its ownership graph link (src/web/routes/complicity.tsx). */
   complicity?: Child | undefined;
+  /** A person's or organisation's sanctions status per jurisdiction (src/web/routes/sanctions.tsx). */
+  sanctions?: Child;
   /** A detention's urgent actions panel (src/web/routes/urgent.tsx). */
   urgentActions?: Child;
   /** The name of the member the record is assigned to, when the reader may see who that is. */
@@ -540,6 +542,7 @@ export function EntityPage(page: PageContext, view: EntityPageView) {
       <Statements page={page} view={view} />
       {view.detentions ?? null}
       {view.complicity ?? null}
+      {view.sanctions ?? null}
       <CitedBy page={page} view={view} />
       <Relationships page={page} view={view} />
       <Timeline page={page} view={view} />

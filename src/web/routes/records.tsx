@@ -26,6 +26,7 @@ import type { Lookup } from "../records/parts.tsx";
 import { BulkProgressPage, LIST_PARAMS, ListPage, listPath, referencedIds, type ListPageView } from "../records/list-page.tsx";
 import { evidencePanelFor } from "./evidence-panel.tsx";
 import { detentionsPanelFor } from "../monitor/pages.tsx";
+import { sanctionsPanelFor } from "./sanctions.tsx";
 import { urgentActionsPanel } from "./urgent.tsx";
 import { complicityPanelFor } from "./complicity.tsx";
 
@@ -266,7 +267,8 @@ async function showEntity(c: Context<AppEnv>, id: string, extras: EntityExtras =
   const detentions = (await detentionsPanelFor(c, entity)) ?? undefined;
   const urgentActions = entity.schema === "Detention" ? await urgentActionsPanel(c, entity.id) : undefined;
   const complicity = (await complicityPanelFor(c, entity)) ?? undefined;
-  const view: EntityPageView = { urgentActions, complicity, entity, may, relationships, revisions, merges, lookup, revealed, assigneeName, citedBy, evidence, ...(detentions ? { detentions } : {}), canRelate: relationshipKinds(entity.schema).length > 0, notice: extras.notice ?? sealedNotice, problem: extras.problem, failedForm: extras.failedForm };
+  const sanctions = (await sanctionsPanelFor(c, entity)) ?? undefined;
+  const view: EntityPageView = { urgentActions, complicity, ...(sanctions ? { sanctions } : {}), entity, may, relationships, revisions, merges, lookup, revealed, assigneeName, citedBy, evidence, ...(detentions ? { detentions } : {}), canRelate: relationshipKinds(entity.schema).length > 0, notice: extras.notice ?? sealedNotice, problem: extras.problem, failedForm: extras.failedForm };
   const title = captionOf(entity)?.value ?? c.var.t("records.unnamed", { kind: schemaLabel(c.var.t, entity.schema) });
   return renderPage(c, title.slice(0, 120), (page) => EntityPage(page, view), status);
 }
