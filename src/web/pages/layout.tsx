@@ -19,8 +19,6 @@ const LOCALE_NAMES: Record<Locale, { label: string; dir: "ltr" | "rtl" }> = {
   "zh-Hans": { label: "简体中文", dir: "ltr" },
 };
 
-const AREAS = ["accountability"] as const;
-
 const Navigation: FC<{ page: PageContext }> = ({ page }) => {
   const { t, principal, path } = page;
   if (!principal || principal.secondFactorPending) return null;
@@ -55,13 +53,7 @@ const Navigation: FC<{ page: PageContext }> = ({ page }) => {
           </li>
         ) : null}
         {principal.actor.role !== "partner" ? link("/sanctions", t("nav.sanctions")) : null}
-        {AREAS.map((area) => (
-          <li>
-            <span class="nav-soon" aria-disabled="true">
-              {t(`nav.${area}`)} <small>({t("nav.comingSoon")})</small>
-            </span>
-          </li>
-        ))}
+        {principal.actor.role !== "partner" ? link("/#accountability", t("nav.accountability")) : null}
         {isAdmin ? link("/admin/users", t("nav.users")) : null}
         {isAdmin ? link("/admin/audit", t("nav.audit")) : null}
         {isAdmin ? link("/admin/vocabularies", t("nav.vocabularies")) : null}
