@@ -10,6 +10,7 @@ import { VERSION } from "../version.ts";
 import type { Services } from "../context.ts";
 import type { Command, CommandOutput, Values } from "./command.ts";
 import { COMMANDS } from "./commands.ts";
+import { verifyCommand } from "./verify.ts";
 
 const SERVE_USAGE = "vigil serve            (port from VIGIL_PORT, default 8080)";
 
@@ -21,6 +22,7 @@ function topHelp(): string {
     "",
     "Commands:",
     `  ${"serve".padEnd(20)} run the web application`,
+    `  ${"verify".padEnd(20)} check a court bundle offline (no database needed)`,
     ...COMMANDS.map((c) => `  ${c.name.padEnd(20)} ${c.summary}`),
     "",
     "Every command takes --help. Configuration comes from the environment: see the README.",
@@ -185,6 +187,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(VERSION);
       return 0;
     }
+    if (argv[0] === "verify") return await verifyCommand(argv.slice(1));
     if (argv[0] === "serve") {
       if (argv.includes("--help") || argv.includes("-h")) {
         console.log(`Usage: ${SERVE_USAGE}`);

@@ -104,7 +104,12 @@ export type Action =
   | "urgent.addressee.view"
   | "urgent.addressee.manage"
   | "urgent.template.view"
-  | "urgent.template.manage";
+  | "urgent.template.manage"
+  // Litigation: asked of the LegalCase record (a record subject), so a restricted case is as
+  // need-to-know as any restricted record.
+  | "case.view"
+  | "case.manage"
+  | "case.export";
 
 /** What a token needs among its scopes to perform an action. */
 const SCOPE_OF: Record<Action, Scope> = {
@@ -168,6 +173,9 @@ const SCOPE_OF: Record<Action, Scope> = {
   "urgent.addressee.manage": "write",
   "urgent.template.view": "read",
   "urgent.template.manage": "admin",
+  "case.view": "read",
+  "case.manage": "write",
+  "case.export": "write",
 };
 
 function sameOrganisation(actor: Actor, action: Action, subject: Subject): boolean {
@@ -324,6 +332,15 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
       return actor.role === "admin" || actor.role === "editor";
     case "urgent.template.manage":
       return actor.role === "admin";
+    // Legal cases: every member but a partner reads them (parties appear by label and record, consent
+    // by its history); administrators and editors, who carry the organisation's word to lawyers and
+    // courts, add parties, record consent, deadlines and exhibits, and make court bundles (which
+    // also needs evidence.read on the vault, asked separately).
+    case "case.view":
+      return actor.role !== "partner" && knowsOf(actor, subject);
+    case "case.manage":
+    case "case.export":
+      return (actor.role === "admin" || actor.role === "editor") && knowsOf(actor, subject);
   }
 }
 
