@@ -256,9 +256,11 @@ export async function addDeadline(services: Services, origin: Origin, actor: Act
   return { id, dueOn: input.dueOn, title: input.title, doneAt: null };
 }
 
-export async function completeDeadline(services: Services, origin: Origin, actor: Actor, caseId: string, deadlineId: string): Promise<void> {
+export const DeadlineDoneSchema = z.strictObject({ deadline: z.uuid("the id of a deadline of the case") });
+
+export async function completeDeadline(services: Services, origin: Origin, actor: Actor, caseId: string, raw: unknown): Promise<void> {
   await caseForChange(services, origin, actor, caseId);
-  if (!/^[0-9a-f-]{36}$/.test(deadlineId)) throw new NotFound("no such deadline");
+  const deadlineId = parseInput(DeadlineDoneSchema, await inputOf(raw)).deadline;
   await services.db.transaction().execute(async (tx) => {
     const row = await tx.selectFrom("legal_case_deadlines").select(["id", "done_at"]).where("id", "=", deadlineId).where("case_id", "=", caseId).executeTakeFirst();
     if (!row) throw new NotFound("no such deadline");

@@ -3,7 +3,7 @@
 // history reads back exactly as it was recorded, and what holds now is the latest row per scope.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { Invalid, NotFound, type Actor } from "../core/index.ts";
+import { Invalid, type Actor } from "../core/index.ts";
 import type { Origin, Services, Tx } from "../context.ts";
 import { recordAudit } from "../audit/index.ts";
 import { parseInput } from "../accounts/index.ts";
@@ -34,6 +34,7 @@ const instant = z.preprocess(
 
 export const ConsentRecordSchema = z
   .strictObject({
+    party: z.uuid("a party of the case"),
     scope: z.enum(CONSENT_SCOPES, "one of use-testimony, be-named, share-with-counsel"),
     kind: z.enum(["given", "withdrawn"], "given or withdrawn"),
     effectiveAt: instant,
@@ -58,16 +59,16 @@ export function holdsConsent(history: readonly ConsentEntry[], scope: ConsentSco
   return currentConsent(history)[scope]?.kind === "given";
 }
 
-export async function recordConsent(services: Services, origin: Origin, actor: Actor, caseId: string, partyId: string, raw: unknown): Promise<ConsentEntry> {
+export async function recordConsent(services: Services, origin: Origin, actor: Actor, caseId: string, raw: unknown): Promise<ConsentEntry> {
   await caseForChange(services, origin, actor, caseId);
   const input = parseInput(ConsentRecordSchema, await inputOf(raw));
-  if (!/^[0-9a-f-]{36}$/.test(partyId)) throw new NotFound("no such party");
+  const partyId = input.party;
   const effectiveAt = new Date(input.effectiveAt);
   if (effectiveAt.getTime() > services.now().getTime() + 24 * 3600_000) throw new Invalid("some fields are not valid", { effectiveAt: "is in the future" });
   const id = randomUUID();
   return services.db.transaction().execute(async (tx) => {
     const party = await tx.selectFrom("legal_case_parties").select("id").where("id", "=", partyId).where("case_id", "=", caseId).where("org_id", "=", actor.orgId).executeTakeFirst();
-    if (!party) throw new NotFound("no such party");
+    if (!party) throw new Invalid("some fields are not valid", { party: "not a party of this case" });
     const previous = currentConsent(await consentHistory(tx, [partyId]))[input.scope];
     if (input.kind === "withdrawn" && previous?.kind !== "given") throw new Invalid("nothing to withdraw", { kind: "this consent is not given now" });
     const recordedAt = services.now();

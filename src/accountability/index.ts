@@ -2,7 +2,7 @@
 // litigation (legal cases, consent, court bundles). The only door other folders use.
 export {
   addDeadline, addExhibit, addParty, completeDeadline, createLegalCase, getCaseFile, listLegalCases, loadCase,
-  CaseCreateSchema, DeadlineAddSchema, ExhibitAddSchema, PartyAddSchema, PARTY_ROLES,
+  CaseCreateSchema, DeadlineAddSchema, DeadlineDoneSchema, ExhibitAddSchema, PartyAddSchema, PARTY_ROLES,
   type BundleView, type CaseFile, type CaseSummary, type DeadlineView, type ExhibitView, type PartyRole, type PartyView,
 } from "./cases.ts";
 export { consentHistory, currentConsent, recordConsent, ConsentRecordSchema, CONSENT_SCOPES, type ConsentEntry, type ConsentScope } from "./consent.ts";

@@ -43,6 +43,8 @@ import { familyPublicPages } from "./routes/family-public.tsx";
 import { monitorRoutes } from "./routes/monitor.tsx";
 import { urgentPages } from "./routes/urgent.tsx";
 import { urgentApi } from "./routes/urgent-api.ts";
+import { casePages } from "./routes/cases.tsx";
+import { casesApi } from "./routes/cases-api.ts";
 
 function isApi(c: Context<AppEnv>): boolean {
   const path = new URL(c.req.url).pathname;
@@ -141,6 +143,9 @@ export function createApp(services: Services): Hono<AppEnv> {
   // Detainee monitoring: urgent actions.
   app.route("/", urgentApi);
   app.route("/", urgentPages);
+  // Accountability: legal cases, consent and court bundles.
+  app.route("/", casesApi);
+  app.route("/", casePages);
 
   app.notFound((c) => {
     if (isApi(c)) return problemResponse(c, { type: "about:blank", title: "Not Found", status: 404, detail: "no such resource", requestId: c.var.requestId });

@@ -107,7 +107,7 @@ for (const target of databaseTargets()) {
     it("keeps deadlines and marks them done", async () => {
       const deadline = await addDeadline(services, FROM, editor.actor, caseId, { dueOn: "2027-02-01", title: "Written submissions" });
       await assert.rejects(addDeadline(services, FROM, editor.actor, caseId, { dueOn: "2027-02-30", title: "No such day" }), Invalid);
-      await completeDeadline(services, FROM, editor.actor, caseId, deadline.id);
+      await completeDeadline(services, FROM, editor.actor, caseId, { deadline: deadline.id });
       const file = await getCaseFile(services, FROM, editor.actor, caseId);
       assert.ok(file.deadlines.find((d) => d.id === deadline.id)?.doneAt);
     });
@@ -123,7 +123,7 @@ for (const target of databaseTargets()) {
     });
 
     it("exports a decrypted bundle that verifies, with the export's own events proven in it", async () => {
-      await recordConsent(services, FROM, editor.actor, caseId, witnessId, { scope: "use-testimony", kind: "given", effectiveAt: "2026-05-01", note: "signed form, in Uyghur" });
+      await recordConsent(services, FROM, editor.actor, caseId, { party: witnessId, scope: "use-testimony", kind: "given", effectiveAt: "2026-05-01", note: "signed form, in Uyghur" });
       const path = join(dir, "decrypted.zip");
       const manifest = await exportTo(path, editor, { exhibits: [photoExhibit, letterExhibit], purpose: "court", mode: "decrypted" });
       const zip = await openZip(path);
@@ -163,7 +163,7 @@ for (const target of databaseTargets()) {
     });
 
     it("re-encrypts exhibits to counsel's age recipient, readable with age -d -i", async () => {
-      await recordConsent(services, FROM, editor.actor, caseId, witnessId, { scope: "share-with-counsel", kind: "given", effectiveAt: "2026-05-02T10:00", note: "by phone, recorded" });
+      await recordConsent(services, FROM, editor.actor, caseId, { party: witnessId, scope: "share-with-counsel", kind: "given", effectiveAt: "2026-05-02T10:00", note: "by phone, recorded" });
       const identity = generateX25519Identity();
       const keyFile = join(dir, "counsel.key");
       writeFileSync(keyFile, formatX25519IdentityFile(identity), { mode: 0o600 });
@@ -195,8 +195,8 @@ for (const target of databaseTargets()) {
     it("refuses the next export once consent is withdrawn, and keeps the earlier export in the ledger", async () => {
       const before = await services.db.selectFrom("court_bundles").select(["id", "ledger_index"]).orderBy("created_at").execute();
       assert.ok(before.length >= 1);
-      await assert.rejects(recordConsent(services, FROM, editor.actor, caseId, witnessId, { scope: "use-testimony", kind: "withdrawn", effectiveAt: "2026-05-20" }), Invalid, "a withdrawal says why");
-      await recordConsent(services, FROM, editor.actor, caseId, witnessId, { scope: "use-testimony", kind: "withdrawn", effectiveAt: "2026-05-20", note: "family in Ghulja was threatened" });
+      await assert.rejects(recordConsent(services, FROM, editor.actor, caseId, { party: witnessId, scope: "use-testimony", kind: "withdrawn", effectiveAt: "2026-05-20" }), Invalid, "a withdrawal says why");
+      await recordConsent(services, FROM, editor.actor, caseId, { party: witnessId, scope: "use-testimony", kind: "withdrawn", effectiveAt: "2026-05-20", note: "family in Ghulja was threatened" });
       const size = await ledgerSize(services.db, orgId);
       await assert.rejects(
         exportCourtBundle(services, FROM, editor.actor, editor.user.pseudonym, caseId, { exhibits: [photoExhibit, letterExhibit], purpose: "court", mode: "decrypted" }, TEXT),
@@ -220,7 +220,7 @@ for (const target of databaseTargets()) {
     });
 
     it("refuses an exhibit whose blob is gone, naming it, and records nothing", async () => {
-      await recordConsent(services, FROM, editor.actor, caseId, witnessId, { scope: "use-testimony", kind: "given", effectiveAt: "2026-05-24", note: "consented again in person" });
+      await recordConsent(services, FROM, editor.actor, caseId, { party: witnessId, scope: "use-testimony", kind: "given", effectiveAt: "2026-05-24", note: "consented again in person" });
       const row = await services.db.selectFrom("evidence").select("ciphertext_sha256").where("id", "=", photoEvidence).executeTakeFirstOrThrow();
       const blob = BlobStore.forDataDir(dir).pathOf(row.ciphertext_sha256);
       const kept = readFileSync(blob);
@@ -252,11 +252,11 @@ for (const target of databaseTargets()) {
     it("refuses a lower role and hides the case from another organisation", async () => {
       await assert.rejects(exportCourtBundle(services, FROM, viewer.actor, viewer.user.pseudonym, caseId, { exhibits: [letterExhibit], purpose: "court", mode: "decrypted" }, TEXT), Forbidden);
       await assert.rejects(exportCourtBundle(services, FROM, researcher.actor, researcher.user.pseudonym, caseId, { exhibits: [letterExhibit], purpose: "court", mode: "decrypted" }, TEXT), Forbidden);
-      await assert.rejects(recordConsent(services, FROM, researcher.actor, caseId, witnessId, { scope: "be-named", kind: "given", effectiveAt: "2026-05-01" }), Forbidden);
+      await assert.rejects(recordConsent(services, FROM, researcher.actor, caseId, { party: witnessId, scope: "be-named", kind: "given", effectiveAt: "2026-05-01" }), Forbidden);
       await assert.rejects(addExhibit(services, FROM, viewer.actor, viewer.user.pseudonym, caseId, { evidence: photoEvidence, label: "E-9" }), Forbidden);
       await assert.rejects(getCaseFile(services, FROM, outsider.actor, caseId), NotFound);
       await assert.rejects(exportCourtBundle(services, FROM, outsider.actor, outsider.user.pseudonym, caseId, { exhibits: [letterExhibit], purpose: "court", mode: "decrypted" }, TEXT), NotFound);
-      await assert.rejects(recordConsent(services, FROM, outsider.actor, caseId, witnessId, { scope: "be-named", kind: "given", effectiveAt: "2026-05-01" }), NotFound);
+      await assert.rejects(recordConsent(services, FROM, outsider.actor, caseId, { party: witnessId, scope: "be-named", kind: "given", effectiveAt: "2026-05-01" }), NotFound);
       assert.ok(!(await listLegalCases(services, FROM, outsider.actor)).some((c) => c.id === caseId));
     });
 
@@ -265,7 +265,7 @@ for (const target of databaseTargets()) {
       await assert.rejects(addExhibit(services, FROM, editor.actor, editor.user.pseudonym, caseId, { evidence: theirs.id, label: "E-9" }), (e: unknown) => e instanceof Invalid && "evidence" in e.fields);
       await assert.rejects(addParty(services, FROM, editor.actor, caseId, { person: caseId, role: "witness", label: "W-9" }), (e: unknown) => e instanceof Invalid && "person" in e.fields);
       await assert.rejects(addParty(services, FROM, editor.actor, caseId, { person: caseId, role: "witness", label: "W-1" }), Invalid);
-      await assert.rejects(recordConsent(services, FROM, editor.actor, caseId, plaintiffId, { scope: "be-named", kind: "withdrawn", effectiveAt: "2026-05-01", note: "never given" }), Invalid);
+      await assert.rejects(recordConsent(services, FROM, editor.actor, caseId, { party: plaintiffId, scope: "be-named", kind: "withdrawn", effectiveAt: "2026-05-01", note: "never given" }), Invalid);
     });
   });
 }

@@ -53,6 +53,7 @@ const Navigation: FC<{ page: PageContext }> = ({ page }) => {
             </a>
           </li>
         ) : null}
+        {principal.actor.role !== "partner" ? link("/cases", t("nav.cases")) : null}
         {AREAS.map((area) => (
           <li>
             <span class="nav-soon" aria-disabled="true">
