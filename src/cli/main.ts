@@ -10,7 +10,6 @@ import { VERSION } from "../version.ts";
 import type { Services } from "../context.ts";
 import type { Command, CommandOutput, Values } from "./command.ts";
 import { COMMANDS } from "./commands.ts";
-import { verifyCommand } from "./verify.ts";
 
 const SERVE_USAGE = "vigil serve            (port from VIGIL_PORT, default 8080)";
 
@@ -187,7 +186,8 @@ export async function main(argv: string[]): Promise<number> {
       console.log(VERSION);
       return 0;
     }
-    if (argv[0] === "verify") return await verifyCommand(argv.slice(1));
+    // Loaded only when asked for: checking a bundle needs nothing else of Vigil's.
+    if (argv[0] === "verify") return await (await import("./verify.ts")).verifyCommand(argv.slice(1));
     if (argv[0] === "serve") {
       if (argv.includes("--help") || argv.includes("-h")) {
         console.log(`Usage: ${SERVE_USAGE}`);

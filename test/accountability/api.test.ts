@@ -108,7 +108,7 @@ for (const target of databaseTargets()) {
       const exhibit = /name="exhibits" value="([0-9a-f-]{36})"/.exec(await (await client.get(path)).text())![1]!;
       const refused = await client.submit(path, `${path}/bundle`, { exhibits: [exhibit], purpose: "counsel", mode: "decrypted", recipient: "" });
       assert.equal(refused.status, 409);
-      assert.match(await refused.text(), /E-1 \(W-1 has not given consent to share-with-counsel\)/);
+      assert.match(await refused.text(), /E-1: W-1 has not given consent to sharing with counsel/i);
       const badConsent = await client.submit(path, `${path}/consent`, { party, scope: "share-with-counsel", kind: "withdrawn", effectiveAt: "2026-05-01", note: "" });
       assert.equal(badConsent.status, 422);
       assert.equal((await client.submit(path, `${path}/consent`, { party, scope: "share-with-counsel", kind: "given", effectiveAt: "2026-05-01", note: "by phone" })).status, 303);

@@ -120,7 +120,7 @@ describe("court bundles in the browser", () => {
 
     // No consent yet: the export is refused and says which exhibit and which consent.
     await submit(page, page.getByRole("button", { name: "Export a court bundle" }).last(), 409);
-    assert.match(await page.locator(".error-summary, [role=alert]").first().innerText(), /E-1.*W-1.*use-testimony/s);
+    assert.match(await page.locator(".error-summary, [role=alert]").first().innerText(), /E-1: W-1 has not given consent to use of testimony in this case/i);
 
     await page.goto(casePath);
     await page.getByLabel("What to").selectOption("use-testimony");

@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import { Readable } from "node:stream";
 import {
   addDeadline, addExhibit, addParty, bundleTextFor, completeDeadline, CONSENT_SCOPES, createLegalCase, exportCourtBundle, getCaseFile, listLegalCases, PARTY_ROLES, recordConsent,
-  BUNDLE_MODES, BUNDLE_PURPOSES, type CaseFile, type ConsentEntry, type CourtBundle,
+  BUNDLE_MODES, BUNDLE_PURPOSES, ConsentMissing, ExhibitMissing, type CaseFile, type ConsentEntry, type CourtBundle,
 } from "../../accountability/index.ts";
 import { can } from "../../core/index.ts";
 import { loadVocabularies } from "../../records/index.ts";
@@ -365,7 +365,7 @@ async function casePage(c: Context<AppEnv>, id: string, extras: { problem?: Form
               <legend>{page.t("cases.exhibits")}</legend>
               {file.exhibits.map((x) => (
                 <label class="checkbox">
-                  <input type="checkbox" name="exhibits" value={x.id} checked /> {x.label}
+                  <input type="checkbox" name="exhibits" value={x.id} id={`f-exhibit-${x.label}`} checked /> {x.label}
                 </label>
               ))}
             </fieldset>
@@ -425,10 +425,22 @@ casePages.post(`/cases/${ID}/bundle`, async (c) => {
       bundleTextFor(c.var.t, c.var.locale, direction(c.var.locale)),
     );
   } catch (error) {
-    return casePage(c, id, { problem: formProblem(c, error), form: "bundle" });
+    return casePage(c, id, { problem: bundleProblem(c, error), form: "bundle" });
   }
   return zipResponse(bundle);
 });
+
+/** A refused export in the reader's language, one line per exhibit that may not leave. */
+function bundleProblem(c: Context<AppEnv>, error: unknown): FormProblem {
+  const problem = formProblem(c, error);
+  const t = c.var.t;
+  if (error instanceof ConsentMissing) {
+    const errors = Object.fromEntries(error.missing.map((m) => [`exhibit-${m.exhibit}`, t(`cases.bundle.missing.${m.state}`, { exhibit: m.exhibit, party: m.party, scope: t(`cases.scope.${m.scope}`) })]));
+    return { ...problem, message: t("cases.bundle.consentMissing"), errors };
+  }
+  if (error instanceof ExhibitMissing) return { ...problem, message: t("cases.bundle.exhibitMissing", { exhibits: error.exhibits.join(", ") }) };
+  return problem;
+}
 
 export function zipResponse(bundle: CourtBundle): Response {
   return new Response(Readable.toWeb(bundle.stream) as ReadableStream<Uint8Array>, {
