@@ -1,8 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { createWriteStream, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Principal } from "../../src/accounts/index.ts";
 import { NO_ORIGIN } from "../../src/context.ts";
@@ -10,7 +11,7 @@ import { Forbidden, Invalid, NotFound, openZip, Sealed } from "../../src/core/in
 import { ledgerSize } from "../../src/custody/index.ts";
 import { BlobStore, personCaller, receiveEvidence } from "../../src/evidence/index.ts";
 import { createEntity } from "../../src/records/index.ts";
-import { formatX25519IdentityFile, formatX25519Recipient, generateX25519Identity, toX25519Recipient } from "../../src/vault/index.ts";
+import { commitToPlaintext, formatX25519IdentityFile, formatX25519Recipient, generateX25519Identity, toX25519Recipient } from "../../src/vault/index.ts";
 import {
   addDeadline, addExhibit, addParty, bundleTextFor, completeDeadline, ConsentMissing, createLegalCase, ExhibitMissing, exportCourtBundle, getCaseFile, listLegalCases,
   recordConsent, verifyBundleFile, type BundleManifest,
@@ -160,6 +161,41 @@ for (const target of databaseTargets()) {
       assert.equal(result.ok, false);
       assert.ok(result.checks.some((c) => !c.ok && c.subject === "exhibit E-1"));
       assert.ok(result.checks.filter((c) => c.subject === "exhibit E-2").every((c) => c.ok));
+    });
+
+    it("fails a manifest rewritten to match a changed exhibit, on the commitment the ledger holds", async () => {
+      const folder = join(dir, "rewritten");
+      const zip = await openZip(join(dir, "decrypted.zip"));
+      try {
+        for (const entry of zip.entries) {
+          mkdirSync(dirname(join(folder, entry.name)), { recursive: true });
+          writeFileSync(join(folder, entry.name), await zip.read(entry.name));
+        }
+      } finally {
+        await zip.close();
+      }
+      assert.ok((await verifyBundleFile(folder)).ok, "the extracted folder verifies as the ZIP does");
+      const forged = Buffer.concat([Buffer.from("a photograph of another gate, "), Buffer.alloc(200_000, 7)]);
+      writeFileSync(join(folder, "exhibits/E-1.txt"), forged);
+      const manifest = JSON.parse(readFileSync(join(folder, "manifest.json"), "utf8")) as BundleManifest;
+      const e1 = manifest.exhibits.find((x) => x.label === "E-1")!;
+      e1.fileSha256 = e1.plaintextSha256 = createHash("sha256").update(forged).digest("hex");
+      e1.fileSize = forged.length;
+      writeFileSync(join(folder, "manifest.json"), JSON.stringify(manifest));
+      const failures = async () => (await verifyBundleFile(folder)).checks.filter((c) => !c.ok).map((c) => `${c.subject}: ${c.check}`);
+      assert.deepEqual(await failures(), ["exhibit E-1: commitment to the original"]);
+      // A forger who also recomputes the commitment meets the one the signed ledger recorded on receipt.
+      e1.commitment = commitToPlaintext(e1.plaintextSha256, Buffer.from(e1.salt, "hex")).commitment;
+      writeFileSync(join(folder, "manifest.json"), JSON.stringify(manifest));
+      assert.deepEqual(await failures(), ["exhibit E-1: commitment recorded on receipt"]);
+    });
+
+    it("refuses to read a truncated bundle or a file that is not one", async () => {
+      const bytes = readFileSync(join(dir, "decrypted.zip"));
+      const truncated = join(dir, "truncated.zip");
+      writeFileSync(truncated, bytes.subarray(0, bytes.length >> 1));
+      await assert.rejects(verifyBundleFile(truncated));
+      await assert.rejects(verifyBundleFile(join(dir, "no-such-bundle.zip")));
     });
 
     it("re-encrypts exhibits to counsel's age recipient, readable with age -d -i", async () => {

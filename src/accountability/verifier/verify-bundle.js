@@ -166,7 +166,8 @@ export async function verifyBundle(bundle, onCheck = () => {}) {
   const ledger = manifest.ledger || {};
   const note = typeof ledger.checkpoint === "string" ? ledger.checkpoint : "";
   const opened = await verifyNote(note, ledger.verifierKey);
-  report("ledger", "checkpoint signature", opened.ok, opened.ok ? `signed by ${opened.name}` : opened.detail);
+  // The key is shown in full: whoever checks compares it with the one the organisation published.
+  report("ledger", "checkpoint signature", opened.ok, opened.ok ? `signed by ${ledger.verifierKey}` : opened.detail);
   const checkpoint = opened.ok ? parseCheckpointText(opened.text) : parseCheckpointText(note.split("\n\n")[0] + "\n");
   report("ledger", "checkpoint", checkpoint && checkpoint.origin === ledger.origin && String(ledger.verifierKey).startsWith(`${checkpoint.origin}+`), checkpoint ? `${checkpoint.origin}, ${checkpoint.size} leaves` : "the checkpoint does not parse");
   const root = opened.ok && checkpoint ? checkpoint.root : null;
