@@ -116,6 +116,11 @@ for (const target of databaseTargets()) {
       assert.equal(exported.status, 200);
       assert.equal(exported.headers.get("content-type"), "application/zip");
       await exported.arrayBuffer();
+      // The case is a record too: its page and its editor (forum, claims, defendants…) are the records'.
+      const record = path.replace("/cases/", "/records/");
+      assert.equal((await client.get(record)).status, 200);
+      const editor = await (await client.get(`${record}/edit`)).text();
+      for (const property of ["forum", "claims", "defendants"]) assert.match(editor, new RegExp(`id="prop-${property}"`));
       const viewer = Client.for(services);
       await viewer.signIn("viewer@watch.example");
       const viewed = await (await viewer.get(path)).text();
