@@ -11,6 +11,8 @@ export interface BundleCheck {
 export interface BundleReader {
   /** The bytes of a file of the bundle, or null when it is absent. */
   read(name: string): Promise<Uint8Array | null>;
+  /** SHA-256 (hex) and size of a file, read as a stream; without it, exhibits are read whole. */
+  digest?(name: string): Promise<{ sha256: string; size: number } | null>;
 }
 
 export function verifyInclusion(hash: Uint8Array, index: number, size: number, proof: readonly Uint8Array[], root: Uint8Array): Promise<boolean>;
