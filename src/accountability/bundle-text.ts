@@ -9,7 +9,7 @@ const INDEX_KEYS: (keyof BundleIndexLabels)[] = [
   "verifierKey", "exhibits", "exhibit", "file", "fileSha256", "plaintextSha256", "commitment", "salt", "received", "party", "consent", "custody",
   "howToVerify", "verifyText",
 ];
-const VERIFIER_KEYS: (keyof VerifierLabels)[] = ["title", "intro", "chooseZip", "chooseFolder", "checking", "passed", "failed", "allPassed", "someFailed", "unreadable", "subject", "check", "detail", "result"];
+const VERIFIER_KEYS: (keyof VerifierLabels)[] = ["title", "intro", "pinKey", "pinKeyHint", "chooseZip", "chooseFolder", "checking", "passed", "failed", "allPassed", "someFailed", "unreadable", "subject", "check", "detail", "result"];
 
 export function bundleTextFor(translate: (key: string) => string, lang: string, dir: "ltr" | "rtl"): BundleText {
   return {

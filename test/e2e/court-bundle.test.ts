@@ -64,7 +64,7 @@ describe("court bundles in the browser", () => {
   }
 
   /** Opens verify.html from disk in a context with no network at all, gives it `files`, and reads the verdict. */
-  async function verifyInBrowser(html: string, input: "#zip" | "#folder", files: string): Promise<{ result: string; passed: number; failed: string[] }> {
+  async function verifyInBrowser(html: string, input: "#zip" | "#folder", files: string, key = ""): Promise<{ result: string; passed: number; failed: string[] }> {
     const context = await browser.newContext({ offline: true });
     try {
       const requests: string[] = [];
@@ -75,6 +75,7 @@ describe("court bundles in the browser", () => {
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
       await page.goto(pathToFileURL(html).href);
+      if (key) await page.getByLabel("The organisation's verifier key, as it published it (optional)").fill(key);
       await page.setInputFiles(input, files);
       await page.locator("#summary[data-result]").waitFor({ timeout: 30_000 });
       const result = (await page.locator("#summary").getAttribute("data-result"))!;
@@ -151,6 +152,12 @@ describe("court bundles in the browser", () => {
     assert.deepEqual(good.failed, []);
     assert.equal(good.result, "pass");
     assert.ok(good.passed >= 8, `${good.passed} checks passed`);
+    const key = (JSON.parse(readFileSync(join(folder, "manifest.json"), "utf8")) as { ledger: { verifierKey: string } }).ledger.verifierKey;
+    const pinned = await verifyInBrowser(html, "#zip", zipPath, key);
+    assert.deepEqual([pinned.result, pinned.passed], ["pass", good.passed + 1]);
+    const otherKey = await verifyInBrowser(html, "#zip", zipPath, key.replace(/\+[0-9a-f]{8}\+/, "+00000000+"));
+    assert.equal(otherKey.result, "fail");
+    assert.ok(otherKey.failed.some((row) => /verifier key pinned/.test(row)));
     const fromFolder = await verifyInBrowser(html, "#folder", folder);
     assert.equal(fromFolder.result, "pass");
     assert.equal(fromFolder.passed, good.passed);

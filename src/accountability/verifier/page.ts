@@ -7,6 +7,8 @@ export interface VerifierLabels {
   intro: string;
   chooseZip: string;
   chooseFolder: string;
+  pinKey: string;
+  pinKeyHint: string;
   checking: string;
   passed: string;
   failed: string;
@@ -59,6 +61,9 @@ td.detail { font-family: ui-monospace, monospace; font-size: 0.85em; overflow-wr
 <body>
 <h1>${e(labels.title)}</h1>
 <p>${e(labels.intro)}</p>
+<label for="key">${e(labels.pinKey)}</label>
+<p id="key-hint">${e(labels.pinKeyHint)}</p>
+<input id="key" type="text" size="80" dir="ltr" spellcheck="false" aria-describedby="key-hint">
 <label for="zip">${e(labels.chooseZip)}</label>
 <input id="zip" type="file" accept=".zip,application/zip">
 <label for="folder">${e(labels.chooseFolder)}</label>

@@ -17,4 +17,4 @@ export interface BundleReader {
 
 export function verifyInclusion(hash: Uint8Array, index: number, size: number, proof: readonly Uint8Array[], root: Uint8Array): Promise<boolean>;
 export function verifyNote(note: string, verifierKey: string): Promise<{ ok: true; text: string; name: string } | { ok: false; detail: string }>;
-export function verifyBundle(bundle: BundleReader, onCheck?: (check: BundleCheck) => void): Promise<{ ok: boolean; manifest: unknown; checks: BundleCheck[] }>;
+export function verifyBundle(bundle: BundleReader, onCheck?: (check: BundleCheck) => void, options?: { key?: string }): Promise<{ ok: boolean; manifest: unknown; checks: BundleCheck[] }>;

@@ -140,9 +140,10 @@ function decodeLeaf(bytes) {
  * Checks a bundle. `bundle.read(name)` resolves to the bytes of a file of the bundle, or null when
  * it is absent; `bundle.digest(name)`, when given, to `{ sha256 (hex), size }` of a file read as a
  * stream, or null. Resolves to { ok, manifest, checks: [{ subject, check, ok, detail }] }; `onCheck`
- * sees each check as it is made (the page shows them as they come).
+ * sees each check as it is made (the page shows them as they come); `options.key` pins the verifier
+ * key the organisation published.
  */
-export async function verifyBundle(bundle, onCheck = () => {}) {
+export async function verifyBundle(bundle, onCheck = () => {}, options = {}) {
   const checks = [];
   const report = (subject, check, ok, detail = "") => {
     const entry = { subject, check, ok: Boolean(ok), detail };
@@ -172,6 +173,9 @@ export async function verifyBundle(bundle, onCheck = () => {}) {
   const checkpoint = opened.ok ? parseCheckpointText(opened.text) : parseCheckpointText(note.split("\n\n")[0] + "\n");
   report("ledger", "checkpoint", checkpoint && checkpoint.origin === ledger.origin && String(ledger.verifierKey).startsWith(`${checkpoint.origin}+`), checkpoint ? `${checkpoint.origin}, ${checkpoint.size} leaves` : "the checkpoint does not parse");
   const root = opened.ok && checkpoint ? checkpoint.root : null;
+  // Pinned: the key the organisation published, rather than the one the bundle carries.
+  const pinned = typeof options.key === "string" ? options.key.trim() : "";
+  if (pinned) report("ledger", "verifier key pinned", ledger.verifierKey === pinned, ledger.verifierKey === pinned ? "the bundle's key is the one given" : `the bundle carries ${ledger.verifierKey || "no key"}`);
 
   for (const exhibit of manifest.exhibits) {
     const subject = `exhibit ${exhibit.label}`;

@@ -119,13 +119,14 @@ async function run(reader) {
   summary.textContent = LABELS.checking;
   summary.className = "";
   try {
+    const key = document.getElementById("key").value;
     const result = await verifyBundle(reader, (check) => {
       const row = document.createElement("tr");
       row.className = check.ok ? "pass" : "fail";
       row.dataset.check = check.ok ? "pass" : "fail";
       row.append(text("td", check.ok ? LABELS.passed : LABELS.failed, "status"), text("td", check.subject), text("td", check.check), text("td", check.detail, "detail"));
       list.append(row);
-    });
+    }, { key });
     const failed = result.checks.filter((c) => !c.ok).length;
     summary.textContent = result.ok ? LABELS.allPassed.replace("{n}", String(result.checks.length)) : LABELS.someFailed.replace("{n}", String(failed));
     summary.className = result.ok ? "pass" : "fail";
