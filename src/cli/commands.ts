@@ -23,6 +23,7 @@ import type { EntitySchema } from "../names/index.ts";
 import { reindexSearch } from "../search/index.ts";
 import { importCommand } from "./import.ts";
 import { monitorRebuildCommand } from "./monitor.ts";
+import { suppliersScreenCommand } from "./suppliers.ts";
 
 const CLI_ORIGIN: Origin = { ...NO_ORIGIN, userAgent: "vigil-cli" };
 
@@ -390,4 +391,5 @@ export const COMMANDS: Command[] = [
   searchReindexCommand,
   importCommand,
   monitorRebuildCommand,
+  suppliersScreenCommand,
 ];

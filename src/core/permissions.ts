@@ -109,7 +109,10 @@ export type Action =
   // need-to-know as any restricted record.
   | "case.view"
   | "case.manage"
-  | "case.export";
+  | "case.export"
+  // Accountability: the complicity registry and the ownership graph, and screening a supplier list.
+  | "complicity.view"
+  | "suppliers.screen";
 
 /** What a token needs among its scopes to perform an action. */
 const SCOPE_OF: Record<Action, Scope> = {
@@ -176,6 +179,8 @@ const SCOPE_OF: Record<Action, Scope> = {
   "case.view": "read",
   "case.manage": "write",
   "case.export": "write",
+  "complicity.view": "read",
+  "suppliers.screen": "read",
 };
 
 function sameOrganisation(actor: Actor, action: Action, subject: Subject): boolean {
@@ -341,6 +346,13 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
     case "case.manage":
     case "case.export":
       return (actor.role === "admin" || actor.role === "editor") && knowsOf(actor, subject);
+    // The complicity registry and the ownership graph are read as the records are: every member but
+    // a partner, each finding, organisation and link only if its records are ones they may know of.
+    // Screening a supplier list against them is reading too (as bulk name screening is); findings
+    // themselves are records, written through the records service by those who document.
+    case "complicity.view":
+    case "suppliers.screen":
+      return actor.role !== "partner" && subject.kind === "records";
   }
 }
 

@@ -108,6 +108,18 @@ export const VIGIL_SCHEMATA: Record<string, ISchemaDatum> = {
     property("LegalCase", "filedAt", "Filed", "date"),
     property("LegalCase", "status", "Status", "string", { maxLength: 200 }),
   ], { featured: ["name", "forum", "court", "caseNumber"], caption: ["name"], required: ["name", "forum"] }),
+
+  /**
+   * A finding that an organisation (a company, an agency, a government, a university) takes part in
+   * the repression, and how: the complicity registry (src/accountability). A record of its own, not
+   * a property of the organisation, so that each finding has its period, its sources (cited on its
+   * statements), its evidence links, its revisions and, when need be, its access list.
+   */
+  Complicity: schema("Complicity", "Complicity finding", "Complicity findings", ["Interval"], "An organisation's part in the repression: what kind, when, on what evidence.", [
+    property("Complicity", "organization", "Organisation", "entity", { range: "Organization", reverse: "complicityFindings" }),
+    property("Complicity", "complicityType", "Type of complicity", "string", { maxLength: 64, description: "A term of the complicity-types vocabulary." }),
+    property("Complicity", "reliability", "Reliability", "string", { maxLength: 64, description: "A term of the reliability vocabulary." }),
+  ], { required: ["organization", "complicityType"], caption: ["complicityType"], featured: ["organization", "complicityType", "startDate", "endDate", "reliability"], temporalExtent: { start: ["startDate", "date"], end: ["endDate"] } }),
 };
 
 /**
@@ -130,6 +142,9 @@ export const VIGIL_ADDED_PROPERTIES: Record<string, IPropertyDatum[]> = {
   Person: [
     property("Person", "detentions", "Detentions", "entity", { range: "Detention", reverse: "person", stub: true }),
     property("Person", "detentionsOrdered", "Detentions ordered", "entity", { range: "Detention", reverse: "officials", stub: true }),
+  ],
+  Organization: [
+    property("Organization", "complicityFindings", "Complicity findings", "entity", { range: "Complicity", reverse: "organization", stub: true }),
   ],
   LegalEntity: [
     property("LegalEntity", "incidentInvolvements", "Involved in incidents", "entity", { range: "Involvement", reverse: "participant", stub: true }),

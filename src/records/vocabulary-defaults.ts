@@ -6,7 +6,7 @@
 
 export const VOCABULARIES = [
   "violation-types", "involvement-roles", "source-types", "place-types", "ethnicities", "languages",
-  "custody-statuses", "proof-of-life-kinds", "treatment-types", "reliability", "legal-forums",
+  "custody-statuses", "proof-of-life-kinds", "treatment-types", "reliability", "complicity-types", "legal-forums",
 ] as const;
 export type VocabularyName = (typeof VOCABULARIES)[number];
 
@@ -183,6 +183,16 @@ export const DEFAULT_TERMS: Record<VocabularyName, DefaultTerm[]> = {
     ["regional-court", "Regional human rights court", "رايونلۇق كىشىلىك ھوقۇق سوتى", "区域人权法院"],
     ["other", "Other", "باشقا", "其他"],
   ]),
+  // The complicity registry (src/accountability): how an organisation takes part in the repression.
+  "complicity-types": terms([
+    ["surveillance-technology", "Surveillance technology", "نازارەت قىلىش تېخنىكىسى", "监控技术"],
+    ["forced-labour-supply-chain", "Forced-labour supply chain", "مەجبۇرىي ئەمگەك تەمىنات زەنجىرى", "强迫劳动供应链"],
+    ["facilities", "Construction or operation of facilities", "ئەسلىھەلەرنى قۇرۇش ياكى باشقۇرۇش", "设施的建造或运营"],
+    ["financing", "Financing", "مەبلەغ بىلەن تەمىنلەش", "融资"],
+    ["data-sharing", "Data sharing", "سانلىق مەلۇمات ھەمبەھىرلەش", "数据共享"],
+    ["diplomatic-cover", "Diplomatic cover", "دىپلوماتىك قوغداش", "外交掩护"],
+    ["transnational-repression", "Transnational repression", "دۆلەت ھالقىغان باستۇرۇش", "跨国镇压"],
+  ]),
 };
 
 /** Which properties take their values from which vocabulary, by the property's qualified name. */
@@ -198,4 +208,6 @@ export const VOCABULARY_OF_PROPERTY: Record<string, VocabularyName> = {
   "ProofOfLife:reliability": "reliability",
   "TreatmentReport:treatment": "treatment-types",
   "LegalCase:forum": "legal-forums",
+  "Complicity:complicityType": "complicity-types",
+  "Complicity:reliability": "reliability",
 };

@@ -8,7 +8,7 @@ export { CANDIDATE_BUDGET, candidateBudget, sqlCandidates, type CandidateProvide
 export { DEFAULT_LIST, matchPrepared, matchQueries, prepareQuery, requireMatching, type MatchResponse, type PreparedQuery, type QueryMatches, type ScoredRecord } from "./match.ts";
 export { ALGORITHMS, EntityExampleSchema, MatchBodySchema, MAX_LIMIT, MAX_QUERIES } from "./input.ts";
 export { MATCHABLE_SCHEMATA } from "./entity-names.ts";
-export { MAX_SCREEN_ROWS, reportCsv, screenCsv, type ScreeningReport, type ScreenOptions } from "./screen.ts";
+export { MAX_SCREEN_ROWS, reportCsv, screenCsv, screenPrepared, type ScreeningReport, type ScreenOptions } from "./screen.ts";
 export {
   addListMembers, createList, getList, listLists, removeListMembers, setListArchived, LIST_NAME, LIST_PAGE, ListArchiveSchema, ListCreateSchema, ListMembersSchema, ListRemoveSchema, MAX_LIST_IDS,
   type ListMember, type ListSummary, type ListView,

@@ -5,7 +5,7 @@ import type { Origin, Services } from "../context.ts";
 import { DEFAULT_THRESHOLD, type EntitySchema } from "../names/index.ts";
 import { CsvError, parseCsv, writeCsv } from "./csv.ts";
 import { isMatchable, MATCHABLE_SCHEMATA } from "./entity-names.ts";
-import { DEFAULT_LIST, matchPrepared, prepareQuery, requireMatching, type PreparedQuery, type ScoredRecord } from "./match.ts";
+import { DEFAULT_LIST, matchPrepared, prepareQuery, requireMatching, type PreparedQuery, type QueryMatches, type ScoredRecord } from "./match.ts";
 
 export const MAX_SCREEN_ROWS = 10_000;
 /** Queries scored per pass over the index. */
@@ -77,25 +77,31 @@ export async function screenCsv(services: Services, origin: Origin, actor: Actor
     }
     accepted.push({ line: record.line, name: properties.name![0]!, query });
   }
+  const matches = await screenPrepared(services, actor, accepted.map((a) => a.query), { list: options.list ?? DEFAULT_LIST, threshold, limit: options.top ?? 3 });
   const report: ScreeningReport = { rows: [], rejected, threshold };
-  const batches: (typeof accepted)[] = [];
-  for (let i = 0; i < accepted.length; i += BATCH) batches.push(accepted.slice(i, i + BATCH));
-  const screen = async (batch: typeof accepted) => {
-    const matches = await matchPrepared(services, actor, options.list ?? DEFAULT_LIST, batch.map((b) => b.query), { threshold, limit: options.top ?? 3 });
-    return batch.map((b, j) => ({ line: b.line, name: b.name, schema: b.query.prepared.entity.schema, matches: matches[j]!.results, truncated: matches[j]!.truncated }));
-  };
+  accepted.forEach((a, i) => report.rows.push({ line: a.line, name: a.name, schema: a.query.prepared.entity.schema, matches: matches[i]!.results, truncated: matches[i]!.truncated }));
+  return report;
+}
+
+/**
+ * Scores many prepared queries against the records the caller may see (or a list's members), in
+ * batches of 50 per pass over the index: the engine of bulk screening, and of supplier screening
+ * (src/accountability). The caller has checked the permission to match.
+ */
+export async function screenPrepared(services: Services, actor: Actor, queries: readonly PreparedQuery[], options: { list: string; threshold: number; limit: number }): Promise<QueryMatches[]> {
+  const batches: PreparedQuery[][] = [];
+  for (let i = 0; i < queries.length; i += BATCH) batches.push(queries.slice(i, i + BATCH));
   // Two batches in flight: while one is scored on this thread, the database reads the next.
   let next = 0;
-  const results: ScreenedRow[][] = [];
+  const results: QueryMatches[][] = [];
   const worker = async () => {
     while (next < batches.length) {
       const i = next++;
-      results[i] = await screen(batches[i]!);
+      results[i] = await matchPrepared(services, actor, options.list, batches[i]!, { threshold: options.threshold, limit: options.limit });
     }
   };
   await Promise.all([worker(), worker()]);
-  for (const rows of results) report.rows.push(...rows);
-  return report;
+  return results.flat();
 }
 
 const TRUNCATED_NOTE = "a very common name: only part of the records bearing it were compared; a birth date narrows the comparison";

@@ -45,6 +45,9 @@ import { urgentPages } from "./routes/urgent.tsx";
 import { urgentApi } from "./routes/urgent-api.ts";
 import { casePages } from "./routes/cases.tsx";
 import { casesApi } from "./routes/cases-api.ts";
+import { complicityPages } from "./routes/complicity.tsx";
+import { complicityApi } from "./routes/complicity-api.ts";
+import { supplierPages } from "./routes/suppliers.tsx";
 
 function isApi(c: Context<AppEnv>): boolean {
   const path = new URL(c.req.url).pathname;
@@ -146,6 +149,9 @@ export function createApp(services: Services): Hono<AppEnv> {
   // Accountability: legal cases, consent and court bundles.
   app.route("/", casesApi);
   app.route("/", casePages);
+  app.route("/", complicityApi);
+  app.route("/", complicityPages);
+  app.route("/", supplierPages);
 
   app.notFound((c) => {
     if (isApi(c)) return problemResponse(c, { type: "about:blank", title: "Not Found", status: 404, detail: "no such resource", requestId: c.var.requestId });

@@ -15,6 +15,7 @@ import { familyPaths } from "./openapi-family.ts";
 import { silencePaths } from "./openapi-silence.ts";
 import { urgentPaths } from "./openapi-urgent.ts";
 import { casePaths } from "./openapi-cases.ts";
+import { complicityPaths } from "./openapi-complicity.ts";
 
 /** The API's schemas, written once in zod: the OpenAPI document is generated from them. */
 export const ProblemSchema = z
@@ -171,6 +172,7 @@ export function openApiDocument() {
       ...familyPaths(json, jsonInput, problem),
       ...urgentPaths(json, jsonInput, problem),
       ...casePaths(json, jsonInput, problem),
+      ...complicityPaths(json, problem),
       "/api/v1/me": {
         get: {
           summary: "The caller: user, organisation, role",

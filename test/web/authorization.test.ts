@@ -361,6 +361,17 @@ const TABLE: Record<string, Access> = {
   "POST /api/v1/cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/deadlines/done": "editor",
   "POST /api/v1/cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/exhibits": "editor",
   "POST /api/v1/cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/bundles": "editor",
+  // Accountability: the complicity registry, the ownership graph and supplier screening.
+  "GET /complicity": "reader",
+  "GET /complicity/new": "documenter",
+  "POST /complicity/new": "documenter",
+  "GET /complicity/graph/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "GET /suppliers": "reader",
+  "POST /suppliers": "reader",
+  "POST /suppliers/report.csv": "reader",
+  "GET /api/v1/complicity": "reader",
+  "GET /api/v1/complicity/graph/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /api/v1/suppliers/screen": "reader",
   // Refused bodies for the admin (no passphrase), so the organisation's key stays the one the callers unseal with.
   "POST /admin/vault/rotate": "admin",
   "POST /admin/vault/export": "admin",
@@ -449,6 +460,8 @@ for (const target of databaseTargets()) {
       "/admin/vault/unseal": { passphrase: "an outsider's own vault passphrase" },
       "/screening": { csv: "name\nIlham Tohti" },
       "/screening/report.csv": { csv: "Ilham Tohti" },
+      "/suppliers": { csv: "name\nAcme Trading" },
+      "/suppliers/report.csv": { csv: "name\nAcme Trading" },
       "/admin/vocabularies/violation-types/terms": { code: "forced-organ-harvesting", en: "Forced organ harvesting" },
       "/admin/vocabularies/violation-types/terms/torture": { en: "Torture" },
     };
@@ -498,7 +511,7 @@ for (const target of databaseTargets()) {
             if (res.status !== 404) problems.push(`${route}: outsider got ${res.status}, not 404`);
           } else if (caller !== "outsider" && ROLES_OF[access] && !ROLES_OF[access].includes(caller)) {
             if (res.status !== 403) problems.push(`${route}: ${caller} got ${res.status}, not 403`);
-          } else if (res.status === 404 && !EXPECTED_404.has(path) && !ALERT_ID_PATHS.test(path) && !/^\/(api\/v1\/(entities|merges|bulk|teams|imports|exports|jobs|evidence-links|captures|detentions|people|facilities|urgent-actions|urgent-addressees|cases)\/|cases\/[0-9a-f]{8}-|urgent-actions\/((new|addressees)\/)?[0-9a-f]{8}-|monitor\/(detentions|facilities)\/|evidence\/(to|links)\b|captures\/[0-9a-f]{8}-|(imports|exports)\/[0-9a-f]{8}-|records\/((merges|bulk)\/)?[0-9a-f]{8}-|api\/v1\/family\/(cases|updates|reports)\/[0-9a-f]{8}-|monitor\/families\/((updates|reports)\/)?[0-9a-f]{8}-)/.test(path)) {
+          } else if (res.status === 404 && !EXPECTED_404.has(path) && !ALERT_ID_PATHS.test(path) && !/^\/(api\/v1\/(entities|merges|bulk|teams|imports|exports|jobs|evidence-links|captures|detentions|people|facilities|urgent-actions|urgent-addressees|cases)\/|cases\/[0-9a-f]{8}-|urgent-actions\/((new|addressees)\/)?[0-9a-f]{8}-|monitor\/(detentions|facilities)\/|evidence\/(to|links)\b|captures\/[0-9a-f]{8}-|(imports|exports)\/[0-9a-f]{8}-|records\/((merges|bulk)\/)?[0-9a-f]{8}-|api\/v1\/family\/(cases|updates|reports)\/[0-9a-f]{8}-|(api\/v1\/)?complicity\/graph\/[0-9a-f]{8}-|monitor\/families\/((updates|reports)\/)?[0-9a-f]{8}-)/.test(path)) {
             problems.push(`${route}: ${caller} got 404`);
           } else if (res.status === 401 || res.status === 403 || (sentToSignIn && !route.includes("logout") && !route.includes("revoke-all"))) {
             problems.push(`${route}: ${caller} refused with ${res.status} ${location}`);

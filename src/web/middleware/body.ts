@@ -10,12 +10,13 @@ function bad(status: 400 | 413 | 415, message: string): never {
   throw new BadRequest(status, { message });
 }
 
-async function readText(c: Context<AppEnv>): Promise<string> {
+/** The raw request body, within the size limit (declared or counted as it arrives). */
+export async function readBytes(c: Context<AppEnv>): Promise<Buffer> {
   const limit = c.var.services.config.maxBodyBytes;
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > limit) bad(413, `the request body is larger than ${limit} bytes`);
   const body = c.req.raw.body;
-  if (!body) return "";
+  if (!body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
@@ -24,8 +25,13 @@ async function readText(c: Context<AppEnv>): Promise<string> {
     if (size > limit) bad(413, `the request body is larger than ${limit} bytes`);
     chunks.push(chunk);
   }
+  return Buffer.concat(chunks);
+}
+
+async function readText(c: Context<AppEnv>): Promise<string> {
+  const bytes = await readBytes(c);
   try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Buffer.concat(chunks));
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     bad(400, "the request body is not valid UTF-8");
   }

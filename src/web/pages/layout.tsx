@@ -45,6 +45,7 @@ const Navigation: FC<{ page: PageContext }> = ({ page }) => {
         {principal.actor.role !== "partner" ? link("/screening", t("nav.names")) : null}
         {principal.actor.role !== "partner" ? link("/monitor", t("nav.detainees")) : null}
         {principal.actor.role !== "partner" ? link("/monitor/facilities", t("monitor.facilities.title")) : null}
+        {principal.actor.role !== "partner" ? link("/complicity", t("nav.complicity")) : null}
         {principal.actor.role !== "partner" ? (
           <li>
             <a href="/alerts" aria-current={path === "/alerts" ? "page" : undefined}>

@@ -27,6 +27,8 @@ export interface EntityPageView {
   evidence?: Child;
   /** A person's detentions, when the monitoring pages provide them. */
   detentions?: Child;
+  /** An organisation's complicity findings and its ownership graph link (src/web/routes/complicity.tsx). */
+  complicity?: Child | undefined;
   /** A detention's urgent actions panel (src/web/routes/urgent.tsx). */
   urgentActions?: Child;
   /** The name of the member the record is assigned to, when the reader may see who that is. */
@@ -537,6 +539,7 @@ export function EntityPage(page: PageContext, view: EntityPageView) {
       <Names page={page} view={view} />
       <Statements page={page} view={view} />
       {view.detentions ?? null}
+      {view.complicity ?? null}
       <CitedBy page={page} view={view} />
       <Relationships page={page} view={view} />
       <Timeline page={page} view={view} />

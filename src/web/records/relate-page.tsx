@@ -10,7 +10,7 @@ import { BackToRecord } from "./entity-page.tsx";
 import { ReasonField, TextField, ValueText, Written, type Lookup } from "./parts.tsx";
 
 /** The relationship schemata a record can be added to from its page. */
-const EDGE_SCHEMATA = ["Involvement", "Membership", "Employment", "Family", "Associate", "Occupancy"] as const;
+const EDGE_SCHEMATA = ["Involvement", "Membership", "Employment", "Family", "Associate", "Occupancy", "Ownership", "Directorship"] as const;
 
 export interface RelationshipKind {
   /** "Involvement.participant": the record is the Involvement's participant. */

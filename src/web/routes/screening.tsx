@@ -34,7 +34,7 @@ interface ScreeningInput {
 
 const BLANK: ScreeningInput = { csv: "", schema: "Person", threshold: String(DEFAULT_THRESHOLD), list: DEFAULT_LIST };
 
-function multipartAction(page: PageContext, path: string): string {
+export function multipartAction(page: PageContext, path: string): string {
   return `${path}?${CSRF_FIELD}=${encodeURIComponent(page.csrfToken)}`;
 }
 
@@ -200,21 +200,22 @@ function decodeUtf8(bytes: Buffer, what: string): string {
 }
 
 /**
- * A multipart screening form: its text fields and the uploaded file, read as they arrive. The whole
- * body is bounded by the body limit: a file that goes past it is refused (413) without reading the rest.
+ * A multipart form: its text fields (every value of each, in order) and the uploaded file's bytes,
+ * read as they arrive. The whole body is bounded by the body limit: a file that goes past it is
+ * refused (413) without reading the rest. Shared with supplier screening (routes/suppliers.tsx).
  */
-function readMultipart(c: Context<AppEnv>): Promise<{ fields: Record<string, string>; file: string | null }> {
+export function readMultipartBytes(c: Context<AppEnv>, maxFields = 10): Promise<{ fields: Record<string, string[]>; file: Buffer | null }> {
   const limit = c.var.services.config.maxBodyBytes;
   const body = bodyStream(c);
   return new Promise((resolve, reject) => {
     if (!body) return resolve({ fields: {}, file: null });
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: { "content-type": c.req.header("content-type") ?? "" }, limits: { files: 1, fields: 10, fileSize: limit, fieldSize: limit, parts: 12 } });
+      parser = busboy({ headers: { "content-type": c.req.header("content-type") ?? "" }, limits: { files: 1, fields: maxFields, fileSize: limit, fieldSize: limit, parts: maxFields + 2 } });
     } catch {
       return reject(new Invalid("the form is not valid multipart/form-data"));
     }
-    const fields: Record<string, string> = {};
+    const fields: Record<string, string[]> = {};
     let file: Promise<Buffer | null> = Promise.resolve(null);
     let failed = false;
     const fail = (error: Error) => {
@@ -232,7 +233,7 @@ function readMultipart(c: Context<AppEnv>): Promise<{ fields: Record<string, str
     });
     parser.on("field", (name, value, info) => {
       if (info.valueTruncated) return fail(tooLarge(limit));
-      if (!(name in fields)) fields[name] = value;
+      (fields[name] ??= []).push(value);
     });
     parser.on("file", (_name, stream) => {
       const chunks: Buffer[] = [];
@@ -246,16 +247,17 @@ function readMultipart(c: Context<AppEnv>): Promise<{ fields: Record<string, str
     parser.on("close", () => {
       if (failed) return;
       file.then((bytes) => {
-        if (failed) return;
-        try {
-          resolve({ fields, file: bytes === null ? null : decodeUtf8(bytes, "file") });
-        } catch (error) {
-          reject(error);
-        }
+        if (!failed) resolve({ fields, file: bytes });
       }, reject);
     });
     body.pipe(parser);
   });
+}
+
+/** The screening form: the first value of each field and the file as UTF-8 text. */
+async function readMultipart(c: Context<AppEnv>): Promise<{ fields: Record<string, string>; file: string | null }> {
+  const form = await readMultipartBytes(c);
+  return { fields: Object.fromEntries(Object.entries(form.fields).map(([k, v]) => [k, v[0]!])), file: form.file === null ? null : decodeUtf8(form.file, "file") };
 }
 
 async function readScreening(c: Context<AppEnv>): Promise<ScreeningInput> {
