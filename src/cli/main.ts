@@ -21,6 +21,7 @@ function topHelp(): string {
     "",
     "Commands:",
     `  ${"serve".padEnd(20)} run the web application`,
+    `  ${"verify".padEnd(20)} check a court bundle offline (no database needed)`,
     ...COMMANDS.map((c) => `  ${c.name.padEnd(20)} ${c.summary}`),
     "",
     "Every command takes --help. Configuration comes from the environment: see the README.",
@@ -185,6 +186,8 @@ export async function main(argv: string[]): Promise<number> {
       console.log(VERSION);
       return 0;
     }
+    // Loaded only when asked for: checking a bundle needs nothing else of Vigil's.
+    if (argv[0] === "verify") return await (await import("./verify.ts")).verifyCommand(argv.slice(1));
     if (argv[0] === "serve") {
       if (argv.includes("--help") || argv.includes("-h")) {
         console.log(`Usage: ${SERVE_USAGE}`);

@@ -107,6 +107,11 @@ export type Action =
   | "urgent.addressee.manage"
   | "urgent.template.view"
   | "urgent.template.manage"
+  // Litigation: asked of the LegalCase record (a record subject), so a restricted case is as
+  // need-to-know as any restricted record.
+  | "case.view"
+  | "case.manage"
+  | "case.export"
   // Accountability: the complicity registry and the ownership graph, and screening a supplier list.
   | "complicity.view"
   | "suppliers.screen"
@@ -177,6 +182,9 @@ const SCOPE_OF: Record<Action, Scope> = {
   "urgent.addressee.manage": "write",
   "urgent.template.view": "read",
   "urgent.template.manage": "admin",
+  "case.view": "read",
+  "case.manage": "write",
+  "case.export": "write",
   "complicity.view": "read",
   "suppliers.screen": "read",
   "sanctions.view": "read",
@@ -338,6 +346,15 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
       return actor.role === "admin" || actor.role === "editor";
     case "urgent.template.manage":
       return actor.role === "admin";
+    // Legal cases: every member but a partner reads them (parties appear by label and record, consent
+    // by its history); administrators and editors, who carry the organisation's word to lawyers and
+    // courts, add parties, record consent, deadlines and exhibits, and make court bundles (which
+    // also needs evidence.read on the vault, asked separately).
+    case "case.view":
+      return actor.role !== "partner" && knowsOf(actor, subject);
+    case "case.manage":
+    case "case.export":
+      return (actor.role === "admin" || actor.role === "editor") && knowsOf(actor, subject);
     // The complicity registry and the ownership graph are read as the records are: every member but
     // a partner, each finding, organisation and link only if its records are ones they may know of.
     // Screening a supplier list against them is reading too (as bulk name screening is); findings

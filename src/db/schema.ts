@@ -909,7 +909,7 @@ export interface UrgentActionEventsTable {
   created_at: DefaultNow;
 }
 
-// Sanctions and watch lists (migration 0017).
+// Sanctions and watch lists (migration 0018).
 export interface Schema {
   sanctions_lists: SanctionsListsTable;
   sanctions_imports: SanctionsImportsTable;
@@ -1013,4 +1013,74 @@ export interface SanctionsMatchDecisionsTable {
   reason: string;
   decided_by: string | null;
   decided_at: Date;
+}
+
+// Litigation: parties, their consent history, deadlines, exhibits and court bundles (migration 0019).
+export interface Schema {
+  legal_case_parties: LegalCasePartiesTable;
+  legal_case_consents: LegalCaseConsentsTable;
+  legal_case_deadlines: LegalCaseDeadlinesTable;
+  legal_case_exhibits: LegalCaseExhibitsTable;
+  court_bundles: CourtBundlesTable;
+}
+
+export interface LegalCasePartiesTable {
+  id: string;
+  org_id: string;
+  case_id: string;
+  person_id: string;
+  role: "plaintiff" | "witness";
+  label: string;
+  added_by: string | null;
+  added_at: DefaultNow;
+}
+
+export interface LegalCaseConsentsTable {
+  id: string;
+  seq: Generated<number>;
+  org_id: string;
+  party_id: string;
+  scope: "use-testimony" | "be-named" | "share-with-counsel";
+  kind: "given" | "withdrawn";
+  effective_at: Date;
+  note: ColumnType<string, string | undefined, string>;
+  recorded_by: string | null;
+  recorded_at: DefaultNow;
+}
+
+export interface LegalCaseDeadlinesTable {
+  id: string;
+  org_id: string;
+  case_id: string;
+  due_on: string;
+  title: string;
+  created_by: string | null;
+  created_at: DefaultNow;
+  done_at: Date | null;
+  done_by: string | null;
+}
+
+export interface LegalCaseExhibitsTable {
+  id: string;
+  org_id: string;
+  case_id: string;
+  evidence_id: string;
+  label: string;
+  description: ColumnType<string, string | undefined, string>;
+  party_id: string | null;
+  added_by: string | null;
+  added_at: DefaultNow;
+}
+
+export interface CourtBundlesTable {
+  id: string;
+  org_id: string;
+  case_id: string;
+  purpose: "court" | "counsel";
+  mode: "decrypted" | "reencrypted";
+  recipient: string | null;
+  exhibit_ids: ColumnType<string[], string, string>;
+  ledger_index: number;
+  created_by: string | null;
+  created_at: DefaultNow;
 }

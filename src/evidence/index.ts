@@ -10,7 +10,7 @@ export {
   authorizeLinking, linkEvidence, linkInTransaction, listEvidenceLinks, listRecordEvidence, receiveEvidenceForRecord, unlinkEvidence, LinkEvidenceSchema, UnlinkEvidenceSchema,
   type EvidenceLinkView, type LazyBody, type LinkedEvidence,
 } from "./links.ts";
-export { getEvidence, listEvidence, openEvidenceContent, readEvidenceMetadata, redactEvidence, type EvidenceContent, type EvidenceSummary } from "./read.ts";
+export { findEvidenceRow, getEvidence, listEvidence, openEvidenceContent, readEvidenceMetadata, redactEvidence, type EvidenceContent, type EvidenceSummary } from "./read.ts";
 export {
   exportSealedIdentity,
   exportVaultIdentity,
@@ -26,5 +26,5 @@ export {
   type VaultStatus,
 } from "./vault-keys.ts";
 export { custodyHistory, type CustodyEntry } from "./history.ts";
-export { currentRecipient } from "./vault-keys.ts";
+export { currentRecipient, requireIdentity } from "./vault-keys.ts";
 export { withPrivateDirectory } from "./exiftool.ts";

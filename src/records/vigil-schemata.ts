@@ -93,6 +93,22 @@ export const VIGIL_SCHEMATA: Record<string, ISchemaDatum> = {
     property("TreatmentReport", "detention", "Detention", "entity", { range: "Detention", reverse: "treatmentReports" }),
     property("TreatmentReport", "treatment", "Treatment", "string", { maxLength: 64, description: "A term of the treatment-types vocabulary." }),
   ], { required: ["detention", "treatment"], caption: ["treatment"], featured: ["treatment", "date"], temporalExtent: { start: ["date", "startDate"], end: ["endDate"] } }),
+
+  /**
+   * A case brought before a court or a treaty body. Its plaintiffs, witnesses and their consent,
+   * its deadlines and its exhibits live in the litigation tables (src/accountability/cases.ts).
+   */
+  LegalCase: schema("LegalCase", "Legal case", "Legal cases", ["Thing"], "A case before a court or a UN treaty body: the forum, the claims and the defendants.", [
+    property("LegalCase", "forum", "Forum", "string", { maxLength: 64, description: "A term of the legal-forums vocabulary: ICC, a national court under universal jurisdiction, a civil court, a UN treaty body…" }),
+    property("LegalCase", "court", "Court or body", "string", { description: "The court or body by its own name, e.g. the Federal Court of Justice." }),
+    property("LegalCase", "jurisdiction", "Jurisdiction", "string", { maxLength: 200 }),
+    property("LegalCase", "caseNumber", "Case number", "identifier"),
+    property("LegalCase", "claims", "Claims", "text", { maxLength: 4000, description: "Each claim or charge as one value." }),
+    property("LegalCase", "defendants", "Defendants", "entity", { range: "LegalEntity", reverse: "legalCasesAgainst", description: "People and organisations the case is brought against." }),
+    property("LegalCase", "filedAt", "Filed", "date"),
+    property("LegalCase", "status", "Status", "string", { maxLength: 200 }),
+  ], { featured: ["name", "forum", "court", "caseNumber"], caption: ["name"], required: ["name", "forum"] }),
+
   /**
    * A finding that an organisation (a company, an agency, a government, a university) takes part in
    * the repression, and how: the complicity registry (src/accountability). A record of its own, not
@@ -134,5 +150,6 @@ export const VIGIL_ADDED_PROPERTIES: Record<string, IPropertyDatum[]> = {
     property("LegalEntity", "incidentInvolvements", "Involved in incidents", "entity", { range: "Involvement", reverse: "participant", stub: true }),
     property("LegalEntity", "detentionsCarriedOut", "Detentions carried out", "entity", { range: "Detention", reverse: "agency", stub: true }),
     property("LegalEntity", "facilitiesOperated", "Facilities operated", "entity", { range: "Address", reverse: "operator", stub: true }),
+    property("LegalEntity", "legalCasesAgainst", "Legal cases against", "entity", { range: "LegalCase", reverse: "defendants", stub: true }),
   ],
 };

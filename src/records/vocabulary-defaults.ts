@@ -6,7 +6,7 @@
 
 export const VOCABULARIES = [
   "violation-types", "involvement-roles", "source-types", "place-types", "ethnicities", "languages",
-  "custody-statuses", "proof-of-life-kinds", "treatment-types", "reliability", "complicity-types",
+  "custody-statuses", "proof-of-life-kinds", "treatment-types", "reliability", "complicity-types", "legal-forums",
 ] as const;
 export type VocabularyName = (typeof VOCABULARIES)[number];
 
@@ -174,6 +174,15 @@ export const DEFAULT_TERMS: Record<VocabularyName, DefaultTerm[]> = {
     ["probable", "Probable", "ئېھتىمال", "很可能"],
     ["unconfirmed", "Unconfirmed", "جەزملەشتۈرۈلمىگەن", "未证实"],
   ]),
+  // Where a legal case is brought (src/accountability/cases.ts).
+  "legal-forums": terms([
+    ["icc", "International Criminal Court", "خەلقئارا جىنايى ئىشلار سوت مەھكىمىسى", "国际刑事法院"],
+    ["universal-jurisdiction", "National court (universal jurisdiction)", "دۆلەت سوتى (ئومۇمىي قانۇن ھوقۇقى)", "国家法院（普遍管辖权）"],
+    ["civil-court", "Civil court", "ھەق تەلەپ سوتى", "民事法院"],
+    ["un-treaty-body", "UN treaty body", "ب د ت شەرتنامە ئورگىنى", "联合国条约机构"],
+    ["regional-court", "Regional human rights court", "رايونلۇق كىشىلىك ھوقۇق سوتى", "区域人权法院"],
+    ["other", "Other", "باشقا", "其他"],
+  ]),
   // The complicity registry (src/accountability): how an organisation takes part in the repression.
   "complicity-types": terms([
     ["surveillance-technology", "Surveillance technology", "نازارەت قىلىش تېخنىكىسى", "监控技术"],
@@ -198,6 +207,7 @@ export const VOCABULARY_OF_PROPERTY: Record<string, VocabularyName> = {
   "ProofOfLife:kind": "proof-of-life-kinds",
   "ProofOfLife:reliability": "reliability",
   "TreatmentReport:treatment": "treatment-types",
+  "LegalCase:forum": "legal-forums",
   "Complicity:complicityType": "complicity-types",
   "Complicity:reliability": "reliability",
 };

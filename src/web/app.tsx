@@ -43,6 +43,8 @@ import { familyPublicPages } from "./routes/family-public.tsx";
 import { monitorRoutes } from "./routes/monitor.tsx";
 import { urgentPages } from "./routes/urgent.tsx";
 import { urgentApi } from "./routes/urgent-api.ts";
+import { casePages } from "./routes/cases.tsx";
+import { casesApi } from "./routes/cases-api.ts";
 import { complicityPages } from "./routes/complicity.tsx";
 import { complicityApi } from "./routes/complicity-api.ts";
 import { supplierPages } from "./routes/suppliers.tsx";
@@ -146,6 +148,9 @@ export function createApp(services: Services): Hono<AppEnv> {
   // Detainee monitoring: urgent actions.
   app.route("/", urgentApi);
   app.route("/", urgentPages);
+  // Accountability: legal cases, consent and court bundles.
+  app.route("/", casesApi);
+  app.route("/", casePages);
   app.route("/", complicityApi);
   app.route("/", complicityPages);
   app.route("/", supplierPages);

@@ -14,6 +14,7 @@ import { alertPaths } from "./openapi-alerts.ts";
 import { familyPaths } from "./openapi-family.ts";
 import { silencePaths } from "./openapi-silence.ts";
 import { urgentPaths } from "./openapi-urgent.ts";
+import { casePaths } from "./openapi-cases.ts";
 import { complicityPaths } from "./openapi-complicity.ts";
 import { sanctionsPaths } from "./openapi-sanctions.ts";
 
@@ -171,6 +172,7 @@ export function openApiDocument() {
       ...alertPaths(json, jsonInput, problem),
       ...familyPaths(json, jsonInput, problem),
       ...urgentPaths(json, jsonInput, problem),
+      ...casePaths(json, jsonInput, problem),
       ...complicityPaths(json, problem),
       ...sanctionsPaths(json, jsonInput, problem),
       "/api/v1/me": {

@@ -345,6 +345,24 @@ const TABLE: Record<string, Access> = {
   "GET /api/v1/urgent-templates/:language{en|ug|zh}": "reader",
   "POST /api/v1/urgent-templates/:language{en|ug|zh}": "admin",
   "GET /api/v1/urgent-templates/:language{en|ug|zh}/history": "reader",
+  "GET /cases": "reader",
+  "POST /cases": "editor",
+  "GET /cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/parties": "editor",
+  "POST /cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/consent": "editor",
+  "POST /cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/deadlines": "editor",
+  "POST /cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/deadlines/done": "editor",
+  "POST /cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/exhibits": "editor",
+  "POST /cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/bundle": "editor",
+  "GET /api/v1/cases": "reader",
+  "POST /api/v1/cases": "editor",
+  "GET /api/v1/cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /api/v1/cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/parties": "editor",
+  "POST /api/v1/cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/consents": "editor",
+  "POST /api/v1/cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/deadlines": "editor",
+  "POST /api/v1/cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/deadlines/done": "editor",
+  "POST /api/v1/cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/exhibits": "editor",
+  "POST /api/v1/cases/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/bundles": "editor",
   // Accountability: the complicity registry, the ownership graph and supplier screening.
   "GET /complicity": "reader",
   "GET /complicity/new": "documenter",
@@ -520,6 +538,7 @@ for (const target of databaseTargets()) {
           } else if (caller !== "outsider" && ROLES_OF[access] && !ROLES_OF[access].includes(caller)) {
             if (res.status !== 403) problems.push(`${route}: ${caller} got ${res.status}, not 403`);
           } else if (res.status === 404 && !EXPECTED_404.has(path) && !ALERT_ID_PATHS.test(path) && !/^\/(api\/v1\/(entities|merges|bulk|teams|imports|exports|jobs|evidence-links|captures|detentions|people|facilities|urgent-actions|urgent-addressees)\/|urgent-actions\/((new|addressees)\/)?[0-9a-f]{8}-|monitor\/(detentions|facilities)\/|evidence\/(to|links)\b|captures\/[0-9a-f]{8}-|(imports|exports)\/[0-9a-f]{8}-|records\/((merges|bulk)\/)?[0-9a-f]{8}-|api\/v1\/family\/(cases|updates|reports)\/[0-9a-f]{8}-|monitor\/families\/((updates|reports)\/)?[0-9a-f]{8}-|(api\/v1\/)?complicity\/graph\/[0-9a-f]{8}-|(api\/v1\/)?sanctions\/(lists|imports|matches|status)\/)/.test(path)) {
+          } else if (res.status === 404 && !EXPECTED_404.has(path) && !ALERT_ID_PATHS.test(path) && !/^\/(api\/v1\/(entities|merges|bulk|teams|imports|exports|jobs|evidence-links|captures|detentions|people|facilities|urgent-actions|urgent-addressees|cases)\/|cases\/[0-9a-f]{8}-|urgent-actions\/((new|addressees)\/)?[0-9a-f]{8}-|monitor\/(detentions|facilities)\/|evidence\/(to|links)\b|captures\/[0-9a-f]{8}-|(imports|exports)\/[0-9a-f]{8}-|records\/((merges|bulk)\/)?[0-9a-f]{8}-|api\/v1\/family\/(cases|updates|reports)\/[0-9a-f]{8}-|(api\/v1\/)?complicity\/graph\/[0-9a-f]{8}-|monitor\/families\/((updates|reports)\/)?[0-9a-f]{8}-)/.test(path)) {
             problems.push(`${route}: ${caller} got 404`);
           } else if (res.status === 401 || res.status === 403 || (sentToSignIn && !route.includes("logout") && !route.includes("revoke-all"))) {
             problems.push(`${route}: ${caller} refused with ${res.status} ${location}`);

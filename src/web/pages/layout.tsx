@@ -54,6 +54,7 @@ const Navigation: FC<{ page: PageContext }> = ({ page }) => {
         ) : null}
         {principal.actor.role !== "partner" ? link("/sanctions", t("nav.sanctions")) : null}
         {principal.actor.role !== "partner" ? link("/#accountability", t("nav.accountability")) : null}
+        {principal.actor.role !== "partner" ? link("/cases", t("nav.cases")) : null}
         {isAdmin ? link("/admin/users", t("nav.users")) : null}
         {isAdmin ? link("/admin/audit", t("nav.audit")) : null}
         {isAdmin ? link("/admin/vocabularies", t("nav.vocabularies")) : null}

@@ -50,6 +50,7 @@ export const EDITED_PROPERTIES: Record<string, readonly string[]> = {
   Family: ["person", "relative", "relationship", "startDate", "endDate", "description"],
   Associate: ["person", "associate", "relationship", "startDate", "endDate", "description"],
   Occupancy: ["holder", "post", "startDate", "endDate", "description"],
+  LegalCase: ["name", "forum", "court", "jurisdiction", "caseNumber", "filedAt", "status", "claims", "defendants", "description", "notes"],
 };
 
 export function editedProperties(schema: string): readonly string[] {
