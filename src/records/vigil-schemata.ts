@@ -116,6 +116,14 @@ export const VIGIL_ADDED_PROPERTIES: Record<string, IPropertyDatum[]> = {
     property("Person", "detentions", "Detentions", "entity", { range: "Detention", reverse: "person", stub: true }),
     property("Person", "detentionsOrdered", "Detentions ordered", "entity", { range: "Detention", reverse: "officials", stub: true }),
   ],
+  // The hierarchy of units (a police station under a county bureau under a prefecture bureau):
+  // FtM's Organization has no parent, and Membership means belonging, not command. One unit's
+  // place in the chain of command is a property of the unit; a cycle is refused
+  // (src/records/relationships.ts). Places under a unit are the facilities it operates (Address.operator).
+  Organization: [
+    property("Organization", "parentUnit", "Parent unit", "entity", { range: "Organization", reverse: "subunits", description: "The unit this one answers to in the chain of command." }),
+    property("Organization", "subunits", "Subordinate units", "entity", { range: "Organization", reverse: "parentUnit", stub: true }),
+  ],
   LegalEntity: [
     property("LegalEntity", "incidentInvolvements", "Involved in incidents", "entity", { range: "Involvement", reverse: "participant", stub: true }),
     property("LegalEntity", "detentionsCarriedOut", "Detentions carried out", "entity", { range: "Detention", reverse: "agency", stub: true }),
