@@ -43,6 +43,7 @@ export const VIGIL_SCHEMATA: Record<string, ISchemaDatum> = {
     property("Source", "language", "Language", "string", { maxLength: 16, description: "ISO 639-3 code of the source's language (uig, zho, kaz…)." }),
     property("Source", "bodyText", "Text", "text", { description: "The testimony or document text, searchable." }),
     property("Source", "evidence", "Evidence file", "identifier", { description: "The id of a file in the evidence vault." }),
+    property("Source", "reliability", "Reliability", "string", { maxLength: 64, description: "How far the source can be relied on: a term of the reliability vocabulary (a referral dossier lists it beside each source)." }),
   ], { featured: ["name", "sourceType", "publishedAt"], caption: ["name"], required: ["name"] }),
 
   /** A person or organisation in an incident, as victim, alleged perpetrator, witness or other. */
