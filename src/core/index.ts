@@ -7,3 +7,4 @@ export * from "./text.ts";
 export * from "./secret-box.ts";
 export * from "./edtf.ts";
 export * from "./csv.ts";
+export * from "./zip.ts";
