@@ -267,7 +267,7 @@ export async function trackDossier(services: Services, origin: Origin, actor: Ac
   await services.db.transaction().execute(async (tx) => {
     const current = await tx.selectFrom("referral_dossiers").select("status").where("id", "=", row.id).forUpdate().executeTakeFirstOrThrow();
     const submissions = await tx.selectFrom("referral_events").select("id").where("dossier_id", "=", row.id).where("kind", "=", "submitted").execute();
-    let next: DossierStatus = current.status;
+    let next: DossierStatus;
     if (input.kind === "status") {
       if (input.status === current.status) throw new Conflict(`the dossier is already ${input.status}`);
       if (input.status === "draft" && submissions.length > 0) throw new Invalid("the dossier has been submitted: it is no longer a draft", { status: "it has been submitted" });
@@ -302,7 +302,7 @@ export async function trackDossier(services: Services, origin: Origin, actor: Ac
 }
 
 /** Logs an export (the PDF, the editable document, the package) in the dossier's history and the audit trail. */
-export async function logDossierExport(tx: Tx, services: Services, origin: Origin, actor: Actor, dossierId: string, details: { format: string; acts: number; exhibits: number; includesRestricted: boolean; ledger?: number[] }): Promise<void> {
+export async function logDossierExport(tx: Tx, services: Services, origin: Origin, actor: Actor, dossierId: string, details: { format: string; acts: number; exhibits: number; includesRestricted: boolean; evidence?: string[] }): Promise<void> {
   await tx.insertInto("referral_events").values({ id: randomUUID(), dossier_id: dossierId, kind: "exported", details: JSON.stringify(details), actor_id: actor.userId, created_at: services.now() }).execute();
   await recordAudit(tx, origin, { orgId: actor.orgId, actorId: actor.userId, action: "dossier.export", targetType: "referral-dossier", targetId: dossierId, details: { format: details.format, acts: details.acts, exhibits: details.exhibits, includesRestricted: details.includesRestricted } });
 }

@@ -7,8 +7,8 @@ import { can, Invalid, NotFound, parseEdtf, type Actor, type FieldErrors } from 
 import type { Origin, Services } from "../context.ts";
 import { requirePermission } from "../audit/index.ts";
 import { parseInput } from "../accounts/index.ts";
-import { getEntity, inputOf, loadRecord, planEntityCreation, viewEntities, writeEntityCreation, type EntityView } from "../records/index.ts";
-import { dateOf, nameOf, valuesOf, viewsReferring, type Dated } from "./positions-read.ts";
+import { getEntity, inputOf, loadRecord, planEntityCreation, viewEntities, visibleTo, writeEntityCreation, type EntityView } from "../records/index.ts";
+import { dateOf, nameOf, namesOf, valuesOf, viewsReferring, type Dated } from "./positions-read.ts";
 import { UNIT_SCHEMATA, unitsAbove } from "./units.ts";
 
 const EdtfText = z.string().trim().min(1, "is empty").max(64, "at most 64 characters");
@@ -172,4 +172,48 @@ export async function recordPost(services: Services, origin: Origin, actor: Acto
     await writeEntityCreation(tx, services, origin, actor, occupancyPlan);
   });
   return officialCareer(services, origin, actor, person.row.id);
+}
+
+export interface OfficialSummary {
+  id: string;
+  name: string | null;
+  posts: number;
+}
+
+/** People holding a post the reader may see, by name: the officials' list. */
+export async function listOfficials(services: Services, origin: Origin, actor: Actor, limit = 500): Promise<OfficialSummary[]> {
+  await requireReading(services, origin, actor);
+  const rows = await services.db
+    .selectFrom("entities as e")
+    .select("e.id")
+    .where(visibleTo(actor))
+    .where("e.schema", "=", "Occupancy")
+    .where("e.archived_at", "is", null)
+    .where("e.merged_into", "is", null)
+    .orderBy("e.created_at", "desc")
+    .limit(5000)
+    .execute();
+  const posts = new Map<string, number>();
+  for (const o of await viewEntities(services, actor, rows.map((r) => r.id))) for (const h of valuesOf(o, "holder")) posts.set(h, (posts.get(h) ?? 0) + 1);
+  const names = await namesOf(services, actor, posts.keys());
+  return [...names.keys()]
+    .map((id) => ({ id, name: names.get(id) ?? null, posts: posts.get(id)! }))
+    .sort((a, b) => (a.name ?? "\uffff").localeCompare(b.name ?? "\uffff") || a.id.localeCompare(b.id))
+    .slice(0, limit);
+}
+
+/** Live records of some schemata the reader may see, by name, for the choices of a form. */
+export async function recordChoices(services: Services, actor: Actor, schemata: readonly string[], limit = 500): Promise<{ id: string; name: string }[]> {
+  const rows = await services.db
+    .selectFrom("entities as e")
+    .select("e.id")
+    .where(visibleTo(actor))
+    .where("e.schema", "in", [...schemata])
+    .where("e.archived_at", "is", null)
+    .where("e.merged_into", "is", null)
+    .orderBy("e.created_at", "desc")
+    .limit(limit)
+    .execute();
+  const names = await namesOf(services, actor, rows.map((r) => r.id));
+  return [...names].map(([id, name]) => ({ id, name: name ?? id })).sort((a, b) => a.name.localeCompare(b.name));
 }

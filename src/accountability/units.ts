@@ -5,7 +5,7 @@
 import { can, Invalid, NotFound, type Actor } from "../core/index.ts";
 import type { Origin, Services } from "../context.ts";
 import { requirePermission } from "../audit/index.ts";
-import { getEntity, schemaAndDescendants, updateEntity, viewEntities, type EntityView } from "../records/index.ts";
+import { getEntity, inputOf, schemaAndDescendants, updateEntity, viewEntities, type EntityView } from "../records/index.ts";
 import { nameOf, valuesOf, viewsReferring } from "./positions-read.ts";
 import { z } from "zod";
 import { parseInput } from "../accounts/index.ts";
@@ -117,9 +117,10 @@ export const ParentUnitSchema = z.strictObject({
 /** Places a unit under another (or at the top): a records update, so the cycle check, history and sources apply. */
 export async function setParentUnit(services: Services, origin: Origin, actor: Actor, id: string, raw: unknown): Promise<UnitView> {
   await requireUnitReading(services, origin, actor);
+  await requirePermission(services, origin, can(actor, "record.edit", { kind: "record", orgId: actor.orgId, restricted: false, onAccessList: false }), actor, "record.edit", { type: "entity", id: null });
   const unit = await getEntity(services, origin, actor, id);
   if (!UNIT_SCHEMATA.includes(unit.schema)) throw new NotFound("no such unit");
-  const input = parseInput(ParentUnitSchema, raw);
+  const input = parseInput(ParentUnitSchema, await inputOf(raw));
   if (input.parent === unit.id) throw new Invalid("a unit cannot be placed under itself or under one of its own subordinate units: that would make a cycle in the chain of command", { parent: "is the unit itself" });
   const values = input.parent === null ? [] : [input.source ? { value: input.parent, source: input.source } : input.parent];
   await updateEntity(services, origin, actor, id, { revision: input.revision, reason: input.reason, properties: { parentUnit: values } });

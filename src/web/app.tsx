@@ -43,6 +43,10 @@ import { familyPublicPages } from "./routes/family-public.tsx";
 import { monitorRoutes } from "./routes/monitor.tsx";
 import { urgentPages } from "./routes/urgent.tsx";
 import { urgentApi } from "./routes/urgent-api.ts";
+import { officialPages } from "./routes/officials.tsx";
+import { officialsApi } from "./routes/officials-api.ts";
+import { dossierPages } from "./routes/dossiers.tsx";
+import { dossiersApi } from "./routes/dossiers-api.ts";
 
 function isApi(c: Context<AppEnv>): boolean {
   const path = new URL(c.req.url).pathname;
@@ -141,6 +145,10 @@ export function createApp(services: Services): Hono<AppEnv> {
   // Detainee monitoring: urgent actions.
   app.route("/", urgentApi);
   app.route("/", urgentPages);
+  app.route("/", officialsApi);
+  app.route("/", officialPages);
+  app.route("/", dossiersApi);
+  app.route("/", dossierPages);
 
   app.notFound((c) => {
     if (isApi(c)) return problemResponse(c, { type: "about:blank", title: "Not Found", status: 404, detail: "no such resource", requestId: c.var.requestId });

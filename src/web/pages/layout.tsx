@@ -19,8 +19,6 @@ const LOCALE_NAMES: Record<Locale, { label: string; dir: "ltr" | "rtl" }> = {
   "zh-Hans": { label: "简体中文", dir: "ltr" },
 };
 
-const AREAS = ["accountability"] as const;
-
 const Navigation: FC<{ page: PageContext }> = ({ page }) => {
   const { t, principal, path } = page;
   if (!principal || principal.secondFactorPending) return null;
@@ -53,13 +51,7 @@ const Navigation: FC<{ page: PageContext }> = ({ page }) => {
             </a>
           </li>
         ) : null}
-        {AREAS.map((area) => (
-          <li>
-            <span class="nav-soon" aria-disabled="true">
-              {t(`nav.${area}`)} <small>({t("nav.comingSoon")})</small>
-            </span>
-          </li>
-        ))}
+        {principal.actor.role !== "partner" ? link("/officials", t("nav.accountability")) : null}
         {isAdmin ? link("/admin/users", t("nav.users")) : null}
         {isAdmin ? link("/admin/audit", t("nav.audit")) : null}
         {isAdmin ? link("/admin/vocabularies", t("nav.vocabularies")) : null}

@@ -28,6 +28,10 @@ dashboardPages.get("/", async (c) => {
               <p>
                 <a href="/records">{t("nav.records")}</a>
               </p>
+            ) : area === "accountability" && principal.actor.role !== "partner" ? (
+              <p>
+                <a href="/officials">{t("nav.accountability")}</a>
+              </p>
             ) : (
               <p class="soon">{t("nav.comingSoon")}</p>
             )}

@@ -27,6 +27,7 @@ import { BulkProgressPage, LIST_PARAMS, ListPage, listPath, referencedIds, type 
 import { evidencePanelFor } from "./evidence-panel.tsx";
 import { detentionsPanelFor } from "../monitor/pages.tsx";
 import { urgentActionsPanel } from "./urgent.tsx";
+import { careerPanelFor } from "./officials.tsx";
 
 /**
  * The documentation pages: lists of records with filters and bulk actions, each record's page,
@@ -248,7 +249,8 @@ async function showEntity(c: Context<AppEnv>, id: string, extras: EntityExtras =
   const evidence = await evidencePanelFor(c, entity.id);
   const detentions = (await detentionsPanelFor(c, entity)) ?? undefined;
   const urgentActions = entity.schema === "Detention" ? await urgentActionsPanel(c, entity.id) : undefined;
-  const view: EntityPageView = { urgentActions, entity, may, relationships, revisions, merges, lookup, revealed, assigneeName, citedBy, evidence, ...(detentions ? { detentions } : {}), canRelate: relationshipKinds(entity.schema).length > 0, notice: extras.notice ?? sealedNotice, problem: extras.problem, failedForm: extras.failedForm };
+  const career = await careerPanelFor(c, entity);
+  const view: EntityPageView = { urgentActions, ...(career ? { career } : {}), entity, may, relationships, revisions, merges, lookup, revealed, assigneeName, citedBy, evidence, ...(detentions ? { detentions } : {}), canRelate: relationshipKinds(entity.schema).length > 0, notice: extras.notice ?? sealedNotice, problem: extras.problem, failedForm: extras.failedForm };
   const title = captionOf(entity)?.value ?? c.var.t("records.unnamed", { kind: schemaLabel(c.var.t, entity.schema) });
   return renderPage(c, title.slice(0, 120), (page) => EntityPage(page, view), status);
 }
