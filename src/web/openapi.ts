@@ -14,6 +14,7 @@ import { alertPaths } from "./openapi-alerts.ts";
 import { familyPaths } from "./openapi-family.ts";
 import { silencePaths } from "./openapi-silence.ts";
 import { urgentPaths } from "./openapi-urgent.ts";
+import { officialsPaths } from "./openapi-officials.ts";
 
 /** The API's schemas, written once in zod: the OpenAPI document is generated from them. */
 export const ProblemSchema = z
@@ -169,6 +170,7 @@ export function openApiDocument() {
       ...alertPaths(json, jsonInput, problem),
       ...familyPaths(json, jsonInput, problem),
       ...urgentPaths(json, jsonInput, problem),
+      ...officialsPaths(json, jsonInput, problem),
       "/api/v1/me": {
         get: {
           summary: "The caller: user, organisation, role",

@@ -71,7 +71,7 @@ officialsApi.get(`/api/v1/units/${ID}`, async (c) => {
   return c.json(unitJson(await getUnit(c.var.services, c.var.origin, actor, c.req.param("id"))));
 });
 
-officialsApi.put(`/api/v1/units/${ID}/parent`, async (c) => {
+officialsApi.post(`/api/v1/units/${ID}/parent`, async (c) => {
   const { actor } = requirePrincipal(c);
   return c.json(unitJson(await setParentUnit(c.var.services, c.var.origin, actor, c.req.param("id"), () => readJson(c))));
 });
