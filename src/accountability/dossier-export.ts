@@ -38,7 +38,7 @@ export function dossierFileName(dossier: DossierView, extension: string): string
 }
 
 export async function dossierPdf(services: Services, document: DossierDocument): Promise<Buffer> {
-  return htmlToPdf(dossierHtml(document), services.config.chromiumPath);
+  return htmlToPdf(dossierHtml(document, { inline: true }), services.config.chromiumPath);
 }
 
 async function writeOdt(document: DossierDocument, sink: Writable): Promise<void> {

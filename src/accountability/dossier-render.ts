@@ -1,6 +1,7 @@
 // A referral dossier drawn two ways from one outline: as HTML (the printable page and the PDF,
 // through headless Chromium) and as OpenDocument Text (ODF 1.2, ISO/IEC 26300), which a lawyer
 // edits in LibreOffice, Microsoft Word or Google Docs. Every value is escaped where it is drawn.
+import { readFileSync } from "node:fs";
 import type { DossierDocument } from "./dossier-content.ts";
 
 /** The document as a list of blocks, the one outline both drawings follow. */
@@ -84,18 +85,17 @@ export function escapeXml(value: string): string {
   return value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "").replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[ch]!);
 }
 
-const STYLE = `
-@page { size: A4; margin: 22mm 20mm; }
-body { font-family: "DejaVu Serif", "Noto Serif", serif; font-size: 11pt; line-height: 1.45; color: #111; margin: 0; }
-h1 { font-size: 18pt; margin-block: 0 8pt; }
-h2 { font-size: 13pt; margin-block: 16pt 6pt; border-block-end: 1px solid #999; }
-h3 { font-size: 11.5pt; margin-block: 10pt 4pt; }
-p { margin-block: 0 6pt; white-space: pre-wrap; }
-p.fact { margin-block: 0 2pt; }
-p.fact b { display: inline-block; min-inline-size: 11em; }
-`;
+// The same stylesheet serves the printable page (a link: the pages' policy forbids inline styles)
+// and the PDF (inlined: the PDF renderer loads nothing from anywhere).
+const STYLE_FILE = new URL("../../client/dossier.css", import.meta.url);
+let style: string | undefined;
+function dossierCss(): string {
+  style ??= readFileSync(STYLE_FILE, "utf8");
+  return style;
+}
 
-export function dossierHtml(doc: DossierDocument): string {
+export function dossierHtml(doc: DossierDocument, link: { href: string; icon: string } | { inline: true }): string {
+  const head = "href" in link ? `<link rel="stylesheet" href="${escapeXml(link.href)}"><link rel="icon" href="${escapeXml(link.icon)}">` : `<style>${dossierCss()}</style>`;
   const body = dossierBlocks(doc)
     .map((b) => {
       switch (b.kind) {
@@ -114,7 +114,7 @@ export function dossierHtml(doc: DossierDocument): string {
       }
     })
     .join("\n");
-  return `<!doctype html>\n<html lang="en" dir="ltr"><head><meta charset="utf-8"><title>${escapeXml(doc.fields.title)} (${escapeXml(doc.reference)})</title><style>${STYLE}</style></head><body>\n${body}\n</body></html>\n`;
+  return `<!doctype html>\n<html lang="en" dir="ltr"><head><meta charset="utf-8"><title>${escapeXml(doc.fields.title)} (${escapeXml(doc.reference)})</title>${head}</head><body>\n${body}\n</body></html>\n`;
 }
 
 const ODF_NS =

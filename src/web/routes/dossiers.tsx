@@ -497,5 +497,5 @@ dossierPages.post(`/dossiers/${ID}/events`, async (c) => {
 dossierPages.get(`/dossiers/${ID}/print`, async (c) => {
   const principal = signedIn(c);
   const { document } = await prepareDossierExport(c.var.services, c.var.origin, principal.actor, personCaller(principal), c.req.param("id"), "print");
-  return c.html(dossierHtml(document));
+  return c.html(dossierHtml(document, { href: "/static/dossier.css", icon: "/static/favicon.svg" }));
 });

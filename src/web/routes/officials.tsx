@@ -194,7 +194,7 @@ function LinkItem({ page, link, subjectId, mayReview, failed }: { page: PageCont
         </details>
       ) : null}
       {mayReview ? (
-        <form method="post" action={`/officials/${subjectId}/reviews#link-${link.key.replace(":", "-")}`} class="review-form">
+        <form method="post" action={`/officials/${subjectId}/reviews`} class="review-form">
           <Csrf page={page} />
           <input type="hidden" name="link" value={link.key} />
           <fieldset>
