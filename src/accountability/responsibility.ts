@@ -206,8 +206,33 @@ function commandLinks(happenings: Happening[], units: ReadonlyMap<string, UnitNo
   return links;
 }
 
+/** What happened under one unit: the units under it, their places, and the incidents and detentions there or by them. */
+interface UnitScope {
+  units: Map<string, UnitNode>;
+  places: Awaited<ReturnType<typeof placesUnder>>;
+  involvement: Map<string, { participant: string; role: string; source: string | null }[]>;
+  happenings: Happening[];
+}
+
+/** Scopes already read for one reader in one call, by unit: officials of one gap table share units. */
+export type ScopeCache = Map<string, Promise<UnitScope>>;
+
+async function scopeOf(services: Services, actor: Actor, unit: EntityView): Promise<UnitScope> {
+  const units = await unitsUnder(services, actor, unit);
+  const places = await placesUnder(services, actor, units);
+  const unitIds = new Set(units.keys());
+  const placeIds = new Set(places.keys());
+  const involvement = await involvementsOf(services, actor, unitIds);
+  const incidentIds = [...(await referringIds(services, actor, "place", placeIds, ["Incident"])), ...involvement.keys()];
+  const incidents = await incidentsOf(services, actor, (await viewEntities(services, actor, incidentIds)).filter((v) => v.schema === "Incident" && !v.archived));
+  const statusDetentions = (await viewsReferring(services, actor, "facility", placeIds, ["CustodyStatus"])).flatMap((s) => valuesOf(s, "detention"));
+  const detentionIds = [...(await referringIds(services, actor, "facility", placeIds, ["Detention"])), ...(await referringIds(services, actor, "agency", unitIds, ["Detention"])), ...statusDetentions];
+  const detentions = await detentionsOf(services, actor, detentionIds);
+  return { units, places, involvement, happenings: [...incidents, ...detentions] };
+}
+
 /** Reads the map without the permission check (the callers check): for the page, the API, the dossier and the gap table. */
-export async function buildResponsibility(services: Services, actor: Actor, subject: EntityView): Promise<ResponsibilityMap> {
+export async function buildResponsibility(services: Services, actor: Actor, subject: EntityView, cache?: ScopeCache): Promise<ResponsibilityMap> {
   const isPerson = subject.schema === "Person";
   const posts = isPerson ? await occupanciesOf(services, actor, subject.id) : [];
   const direct: ResponsibilityLink[] = [];
@@ -232,17 +257,13 @@ export async function buildResponsibility(services: Services, actor: Actor, subj
     for (const post of posts) if (post.unit && unitViews.has(post.unit.id)) tops.push({ unit: unitViews.get(post.unit.id)!, post });
   } else if (UNIT_SCHEMATA.includes(subject.schema)) tops.push({ unit: subject, post: null });
   for (const { unit, post } of tops) {
-    const units = await unitsUnder(services, actor, unit);
-    const places = await placesUnder(services, actor, units);
-    const unitIds = new Set(units.keys());
-    const placeIds = new Set(places.keys());
-    const involvement = await involvementsOf(services, actor, unitIds);
-    const incidentIds = [...(await referringIds(services, actor, "place", placeIds, ["Incident"])), ...involvement.keys()];
-    const incidents = await incidentsOf(services, actor, (await viewEntities(services, actor, incidentIds)).filter((v) => v.schema === "Incident" && !v.archived));
-    const statusDetentions = (await viewsReferring(services, actor, "facility", placeIds, ["CustodyStatus"])).flatMap((s) => valuesOf(s, "detention"));
-    const detentionIds = [...(await referringIds(services, actor, "facility", placeIds, ["Detention"])), ...(await referringIds(services, actor, "agency", unitIds, ["Detention"])), ...statusDetentions];
-    const detentions = await detentionsOf(services, actor, detentionIds);
-    command.push(...commandLinks([...incidents, ...detentions], units, places, post ? "command" : "organisation", post, involvement));
+    let scope = cache?.get(unit.id);
+    if (!scope) {
+      scope = scopeOf(services, actor, unit);
+      cache?.set(unit.id, scope);
+    }
+    const { units, places, involvement, happenings } = await scope;
+    command.push(...commandLinks(happenings, units, places, post ? "command" : "organisation", post, involvement));
   }
   const map = { subject, posts, direct: dedupe(direct), command: dedupe(command) };
   await attachReviews(services, actor, map);
@@ -339,8 +360,9 @@ export async function documentedResponsibility(services: Services, actor: Actor,
   const out = new Map<string, DocumentedResponsibility>();
   if (!can(actor, "responsibility.view", anyAccountability(actor))) return out;
   const people = (await viewEntities(services, actor, personIds)).filter((p) => p.schema === "Person");
+  const cache: ScopeCache = new Map();
   for (const person of people) {
-    const map = await buildResponsibility(services, actor, person);
+    const map = await buildResponsibility(services, actor, person, cache);
     const live = (links: ResponsibilityLink[]) => links.filter((l) => l.review?.decision !== "dismissed");
     const direct = new Map(live(map.direct).map((l) => [l.record.id, l.gravity]));
     const command = new Map(live(map.command).filter((l) => !direct.has(l.record.id)).map((l) => [l.record.id, l.gravity]));
