@@ -197,6 +197,14 @@ for (const target of databaseTargets()) {
       await assert.rejects(startDossierPackage(services, NO_ORIGIN, editor, editorCaller, dossier.id), (e: unknown) => e instanceof Sealed && e.status === 503 && /unseal/.test(e.message));
       assert.equal(await exported(), before);
       assert.deepEqual((await getDossier(services, NO_ORIGIN, editor, dossier.id)).events.map((e) => e.kind), ["drafted"], "nothing exported while sealed");
+      const client = Client.for(services);
+      await client.signIn(editorEmail);
+      const sealedPage = await (await client.get(`/dossiers/${dossier.id}`)).text();
+      assert.match(sealedPage, /The vault is sealed/);
+      assert.doesNotMatch(sealedPage, /\/package"/, "the package is not offered while sealed");
+      const refusedPackage = await client.get(`/api/v1/dossiers/${dossier.id}/package`);
+      assert.equal(refusedPackage.status, 503);
+      assert.match(((await refusedPackage.json()) as { detail: string }).detail, /vault is sealed/);
       await unsealVault(services, NO_ORIGIN, operatorCaller(orgId), { passphrase: PASSPHRASE });
       const { write } = await startDossierPackage(services, NO_ORIGIN, editor, editorCaller, dossier.id);
       const zip = await zipOf(await collect(write));

@@ -66,6 +66,8 @@ interface DossierPageView {
   documentProblem: string | null;
   mayWrite: boolean;
   mayTrack: boolean;
+  /** The vault is sealed: the exhibits cannot be decrypted, so the package is not offered. */
+  sealed: boolean;
   notice: string | null;
   problem?: FormProblem | undefined;
   failedForm?: string | undefined;
@@ -270,13 +272,15 @@ function DossierPage(page: PageContext, view: DossierPageView) {
             {t("dossiers.odt")}
           </a>
         </li>
-        <li>
-          <a href={`/api/v1/dossiers/${d.id}/package`} download>
-            {t("dossiers.package")}
-          </a>
-        </li>
+        {view.sealed ? null : (
+          <li>
+            <a href={`/api/v1/dossiers/${d.id}/package`} download>
+              {t("dossiers.package")}
+            </a>
+          </li>
+        )}
       </ul>
-      <p class="hint">{t("dossiers.packageHint")}</p>
+      <p class={view.sealed ? "warning" : "hint"}>{t(view.sealed ? "dossiers.packageSealed" : "dossiers.packageHint")}</p>
       {view.document ? (
         <p class="hint">
           {t("dossiers.counts", { acts: String(view.document.acts.length), exhibits: String(view.document.exhibits.length), sources: String(view.document.sources.length) })}
@@ -352,6 +356,7 @@ async function showDossier(c: Context<AppEnv>, id: string, extras: { notice?: st
     documentProblem,
     mayWrite: can(actor, "dossier.write", anyAccountability(actor)),
     mayTrack: can(actor, "dossier.track", anyAccountability(actor)),
+    sealed: !services.keyring.identity(actor.orgId),
     notice: extras.notice ?? null,
     problem: extras.problem,
     failedForm: extras.failedForm,
