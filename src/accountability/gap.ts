@@ -8,7 +8,7 @@ import { csvLine, type Actor } from "../core/index.ts";
 import type { Origin, Services } from "../context.ts";
 import { parseInput } from "../accounts/index.ts";
 import { captionsOf, visibleIds } from "../records/index.ts";
-import { documentedResponsibility } from "./gap-responsibility.ts";
+import { documentedResponsibility } from "./responsibility.ts";
 import { JURISDICTIONS, requireSanctions, type Jurisdiction } from "./lists.ts";
 import { sanctionsStatusOf, type JurisdictionStatus } from "./sanctions-match.ts";
 
@@ -64,6 +64,9 @@ async function officials(services: Services, actor: Actor): Promise<{ ids: strin
       SELECT s.ref_id AS id FROM statements s JOIN entities i ON i.id = s.entity_id AND i.schema = 'Involvement' AND i.archived_at IS NULL
         WHERE i.org_id = ${actor.orgId}::uuid AND s.property = 'participant' AND s.retracted_at IS NULL AND s.ref_id IS NOT NULL
       UNION
+      SELECT s.ref_id AS id FROM statements s JOIN entities p ON p.id = s.entity_id AND p.schema = 'Occupancy' AND p.archived_at IS NULL
+        WHERE p.org_id = ${actor.orgId}::uuid AND s.property = 'holder' AND s.retracted_at IS NULL AND s.ref_id IS NOT NULL
+      UNION
       SELECT m.entity_id AS id FROM sanctions_matches m WHERE m.org_id = ${actor.orgId}::uuid AND m.status = 'confirmed'
     ) o
     JOIN entities e ON e.id = o.id AND e.schema = 'Person' AND e.archived_at IS NULL
@@ -86,7 +89,7 @@ async function allRows(services: Services, actor: Actor, query: GapQuery): Promi
   const rows: GapRow[] = [];
   for (let i = 0; i < ids.length; i += 500) {
     const batch = ids.slice(i, i + 500);
-    const [responsibility, status, captions] = [await documentedResponsibility(services.db, actor, batch), await sanctionsStatusOf(services.db, actor, batch), await captionsOf(services, actor, batch)];
+    const [responsibility, status, captions] = [await documentedResponsibility(services, actor, batch), await sanctionsStatusOf(services.db, actor, batch), await captionsOf(services, actor, batch)];
     for (const id of batch) {
       const r = responsibility.get(id) ?? { direct: 0, command: 0, gravity: 0 };
       const s = status.get(id)!;

@@ -41,7 +41,9 @@ export type Subject =
   /** An organisation's urgent-action addressees and templates. */
   | { kind: "urgent-actions"; orgId: string }
   /** An organisation's sanctions and watch lists, the matches of its records on them, and its gap table. */
-  | { kind: "sanctions"; orgId: string };
+  | { kind: "sanctions"; orgId: string }
+  /** An organisation's accountability work: officials' responsibility maps and referral dossiers. */
+  | { kind: "accountability"; orgId: string };
 
 export type Action =
   | "organisation.view"
@@ -118,7 +120,14 @@ export type Action =
   // Sanctions: the lists, the matches of records on them, the gap table.
   | "sanctions.view"
   | "sanctions.import"
-  | "sanctions.review";
+  | "sanctions.review"
+  // Accountability: responsibility maps of officials, analysts' decisions on their links, referral dossiers.
+  | "responsibility.view"
+  | "responsibility.review"
+  | "dossier.view"
+  | "dossier.write"
+  | "dossier.track"
+  | "dossier.export";
 
 /** What a token needs among its scopes to perform an action. */
 const SCOPE_OF: Record<Action, Scope> = {
@@ -190,6 +199,12 @@ const SCOPE_OF: Record<Action, Scope> = {
   "sanctions.view": "read",
   "sanctions.import": "write",
   "sanctions.review": "write",
+  "responsibility.view": "read",
+  "responsibility.review": "write",
+  "dossier.view": "read",
+  "dossier.write": "write",
+  "dossier.track": "write",
+  "dossier.export": "read",
 };
 
 function sameOrganisation(actor: Actor, action: Action, subject: Subject): boolean {
@@ -372,6 +387,20 @@ function roleAllows(actor: Actor, action: Action, subject: Subject): boolean {
       return (actor.role === "admin" || actor.role === "editor") && subject.kind === "sanctions";
     case "sanctions.review":
       return isDocumenter(actor) && subject.kind === "sanctions";
+    // Accountability: every member but a partner reads an official's responsibility map (each link
+    // only when its records are ones they may know of: asked of the records themselves); those who
+    // document confirm or dismiss a link. Referral dossiers are advocacy, like urgent actions:
+    // administrators and editors draft, edit and track them; every member but a partner reads and
+    // exports them (the exhibits need evidence.read and an unsealed vault as well).
+    case "responsibility.view":
+    case "dossier.view":
+    case "dossier.export":
+      return actor.role !== "partner" && subject.kind === "accountability";
+    case "responsibility.review":
+      return isDocumenter(actor) && subject.kind === "accountability";
+    case "dossier.write":
+    case "dossier.track":
+      return (actor.role === "admin" || actor.role === "editor") && subject.kind === "accountability";
   }
 }
 

@@ -834,6 +834,9 @@ export interface Schema {
   urgent_actions: UrgentActionsTable;
   urgent_action_versions: UrgentActionVersionsTable;
   urgent_action_events: UrgentActionEventsTable;
+  responsibility_reviews: ResponsibilityReviewsTable;
+  referral_dossiers: ReferralDossiersTable;
+  referral_events: ReferralEventsTable;
 }
 
 export type UrgentLanguageCode = "en" | "ug" | "zh";
@@ -1082,5 +1085,47 @@ export interface CourtBundlesTable {
   exhibit_ids: ColumnType<string[], string, string>;
   ledger_index: number;
   created_by: string | null;
+  created_at: DefaultNow;
+}
+
+export interface ResponsibilityReviewsTable {
+  id: string;
+  seq: Generated<number>;
+  org_id: string;
+  subject_id: string;
+  record_id: string;
+  basis: string;
+  decision: "confirmed" | "dismissed" | "reopened";
+  reason: string;
+  actor_id: string | null;
+  created_at: DefaultNow;
+}
+
+export interface ReferralDossiersTable {
+  id: string;
+  org_id: string;
+  subject_id: string;
+  reference: string;
+  status: "draft" | "submitted" | "decided" | "closed";
+  fields: ColumnType<unknown, string, string>;
+  revision: ColumnType<number, number | undefined, number>;
+  created_by: string | null;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+}
+
+export interface ReferralEventsTable {
+  id: string;
+  seq: Generated<number>;
+  dossier_id: string;
+  kind: "drafted" | "edited" | "submitted" | "outcome" | "status" | "exported";
+  recipient: ColumnType<string, string | undefined, string>;
+  occurred_on: string | null;
+  outcome: string | null;
+  summary: ColumnType<string, string | undefined, string>;
+  details: ColumnType<unknown, string | undefined, string>;
+  status_from: string | null;
+  status_to: string | null;
+  actor_id: string | null;
   created_at: DefaultNow;
 }

@@ -104,7 +104,7 @@ export interface EvidenceContent {
  * Opens an item's plaintext for download ("downloaded") or for an inline preview ("viewed").
  * Needs the vault unsealed. The custody and audit events are committed before the first byte.
  */
-export async function openEvidenceContent(services: Services, origin: Origin, caller: Caller, id: string, purpose: "download" | "preview", options: { store?: BlobStore } = {}): Promise<EvidenceContent> {
+export async function openEvidenceContent(services: Services, origin: Origin, caller: Caller, id: string, purpose: "download" | "preview" | "export", options: { store?: BlobStore; details?: Record<string, string | number> } = {}): Promise<EvidenceContent> {
   const orgId = orgOf(caller);
   await authorizeCaller(services, origin, caller, "evidence.read", { kind: "evidence", orgId }, { type: "evidence", id });
   const row = await findEvidenceRow(services, orgId, id);
@@ -114,7 +114,9 @@ export async function openEvidenceContent(services: Services, origin: Origin, ca
   const blob = store.pathOf(row.ciphertext_sha256);
   // Fail before any event when the blob is missing, rather than mid-response.
   await (await open(blob, "r")).close();
-  await logAccess(services, origin, caller, orgId, id, purpose === "download" ? "downloaded" : "viewed", purpose === "download" ? "evidence.download" : "evidence.preview");
+  // An export (a referral dossier's package, a court bundle) is its own custody event, naming what it went into.
+  const [kind, action] = purpose === "export" ? (["exported", "evidence.export"] as const) : purpose === "download" ? (["downloaded", "evidence.download"] as const) : (["viewed", "evidence.preview"] as const);
+  await logAccess(services, origin, caller, orgId, id, kind, action, options.details ?? {});
   const out = new PassThrough({ highWaterMark: 1 << 20 });
   decryptStream([identity], createReadStream(blob, { highWaterMark: 1 << 20 }), out).catch((error: unknown) => {
     services.log.error({ evidence: id, err: { message: (error as Error).message } }, "evidence blob failed to decrypt");

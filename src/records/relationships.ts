@@ -70,6 +70,13 @@ function selfLoopMessage(schema: string): string {
  */
 export async function checkRelationshipRules(db: Tx, actor: Actor, schemaName: string, values: ReadonlyMap<string, readonly string[]>, selfId: string): Promise<void> {
   const schema = findSchema(schemaName)!;
+  const parents = values.get("parentUnit") ?? [];
+  if (schema.isA("Organization") && parents.length > 0) {
+    const message = "a unit cannot be placed under itself or under one of its own subordinate units: that would make a cycle in the chain of command";
+    for (const parent of parents) {
+      if (parent === selfId || (await isAboveUnit(db, actor, selfId, parent))) throw new Invalid(message, { "properties.parentUnit": message });
+    }
+  }
   const edge = schema.edge;
   if (!edge?.source || !edge.target) return;
   const sources = values.get(edge.source) ?? [];
@@ -87,6 +94,29 @@ export async function checkRelationshipRules(db: Tx, actor: Actor, schemaName: s
       }
     }
   }
+}
+
+/**
+ * Whether `unit` is reached from `start` by following parentUnit upward through the units the
+ * actor may know of (as the membership walk above). UNION ends the walk on a cycle already there.
+ */
+export async function isAboveUnit(db: Tx, actor: Actor, unit: string, start: string): Promise<boolean> {
+  const admin = actor.role === "admin";
+  const onList = (entity: string) => sql`exists (select 1 from entity_access a where a.entity_id = ${sql.ref(entity)} and a.user_id = ${actor.userId})`;
+  const row = await sql<{ found: number }>`
+    with recursive up(org) as (
+      select cast(${start} as uuid)
+      union
+      select p.ref_id
+      from up
+      join statements p on p.entity_id = up.org and p.property = 'parentUnit' and p.retracted_at is null and p.ref_id is not null
+      join entities u on u.id = p.entity_id
+      where u.org_id = ${actor.orgId}
+        and u.archived_at is null
+        and (${admin} or ((not u.restricted or ${onList("u.id")}) and (p.sensitivity <> 'restricted' or ${onList("u.id")})))
+    )
+    select 1 as found from up where org = ${unit} limit 1`.execute(db);
+  return row.rows.length > 0;
 }
 
 /**

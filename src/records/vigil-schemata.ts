@@ -43,6 +43,7 @@ export const VIGIL_SCHEMATA: Record<string, ISchemaDatum> = {
     property("Source", "language", "Language", "string", { maxLength: 16, description: "ISO 639-3 code of the source's language (uig, zho, kaz…)." }),
     property("Source", "bodyText", "Text", "text", { description: "The testimony or document text, searchable." }),
     property("Source", "evidence", "Evidence file", "identifier", { description: "The id of a file in the evidence vault." }),
+    property("Source", "reliability", "Reliability", "string", { maxLength: 64, description: "How far the source can be relied on: a term of the reliability vocabulary (a referral dossier lists it beside each source)." }),
   ], { featured: ["name", "sourceType", "publishedAt"], caption: ["name"], required: ["name"] }),
 
   /** A person or organisation in an incident, as victim, alleged perpetrator, witness or other. */
@@ -143,8 +144,14 @@ export const VIGIL_ADDED_PROPERTIES: Record<string, IPropertyDatum[]> = {
     property("Person", "detentions", "Detentions", "entity", { range: "Detention", reverse: "person", stub: true }),
     property("Person", "detentionsOrdered", "Detentions ordered", "entity", { range: "Detention", reverse: "officials", stub: true }),
   ],
+  // The hierarchy of units (a police station under a county bureau under a prefecture bureau):
+  // FtM's Organization has no parent, and Membership means belonging, not command. One unit's
+  // place in the chain of command is a property of the unit; a cycle is refused
+  // (src/records/relationships.ts). Places under a unit are the facilities it operates (Address.operator).
   Organization: [
     property("Organization", "complicityFindings", "Complicity findings", "entity", { range: "Complicity", reverse: "organization", stub: true }),
+    property("Organization", "parentUnit", "Parent unit", "entity", { range: "Organization", reverse: "subunits", description: "The unit this one answers to in the chain of command." }),
+    property("Organization", "subunits", "Subordinate units", "entity", { range: "Organization", reverse: "parentUnit", stub: true }),
   ],
   LegalEntity: [
     property("LegalEntity", "incidentInvolvements", "Involved in incidents", "entity", { range: "Involvement", reverse: "participant", stub: true }),

@@ -206,6 +206,7 @@ export const VOCABULARY_OF_PROPERTY: Record<string, VocabularyName> = {
   "CustodyStatus:status": "custody-statuses",
   "ProofOfLife:kind": "proof-of-life-kinds",
   "ProofOfLife:reliability": "reliability",
+  "Source:reliability": "reliability",
   "TreatmentReport:treatment": "treatment-types",
   "LegalCase:forum": "legal-forums",
   "Complicity:complicityType": "complicity-types",

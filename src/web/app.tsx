@@ -50,6 +50,10 @@ import { complicityApi } from "./routes/complicity-api.ts";
 import { supplierPages } from "./routes/suppliers.tsx";
 import { sanctionsPages } from "./routes/sanctions.tsx";
 import { sanctionsApi, SANCTIONS_UPLOAD_PATHS } from "./routes/sanctions-api.ts";
+import { officialPages } from "./routes/officials.tsx";
+import { officialsApi } from "./routes/officials-api.ts";
+import { dossierPages } from "./routes/dossiers.tsx";
+import { dossiersApi } from "./routes/dossiers-api.ts";
 
 function isApi(c: Context<AppEnv>): boolean {
   const path = new URL(c.req.url).pathname;
@@ -157,6 +161,10 @@ export function createApp(services: Services): Hono<AppEnv> {
   // Accountability: sanctions lists, matches and the gap table.
   app.route("/", sanctionsApi);
   app.route("/", sanctionsPages);
+  app.route("/", officialsApi);
+  app.route("/", officialPages);
+  app.route("/", dossiersApi);
+  app.route("/", dossierPages);
 
   app.notFound((c) => {
     if (isApi(c)) return problemResponse(c, { type: "about:blank", title: "Not Found", status: 404, detail: "no such resource", requestId: c.var.requestId });

@@ -17,6 +17,7 @@ import { urgentPaths } from "./openapi-urgent.ts";
 import { casePaths } from "./openapi-cases.ts";
 import { complicityPaths } from "./openapi-complicity.ts";
 import { sanctionsPaths } from "./openapi-sanctions.ts";
+import { officialsPaths } from "./openapi-officials.ts";
 
 /** The API's schemas, written once in zod: the OpenAPI document is generated from them. */
 export const ProblemSchema = z
@@ -175,6 +176,7 @@ export function openApiDocument() {
       ...casePaths(json, jsonInput, problem),
       ...complicityPaths(json, problem),
       ...sanctionsPaths(json, jsonInput, problem),
+      ...officialsPaths(json, jsonInput, problem),
       "/api/v1/me": {
         get: {
           summary: "The caller: user, organisation, role",

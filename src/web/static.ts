@@ -15,6 +15,8 @@ const ASSETS: Record<string, string> = {
   "map.css": "text/css; charset=utf-8",
   // An urgent action's document, on screen, printed and in its PDF.
   "urgent.css": "text/css; charset=utf-8",
+  // A referral dossier's printable page and its PDF.
+  "dossier.css": "text/css; charset=utf-8",
 };
 
 // Read once at start: a handful of small files, served from memory, nothing from another host.

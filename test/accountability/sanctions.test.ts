@@ -104,7 +104,7 @@ for (const target of databaseTargets()) {
     });
 
     it("ranks officials by documented responsibility against where they are sanctioned", async () => {
-      const responsibility = await documentedResponsibility(services.db, viewer, [ids.chen, ids.zhu, ids.tohti]);
+      const responsibility = await documentedResponsibility(services, viewer, [ids.chen, ids.zhu, ids.tohti]);
       assert.deepEqual(responsibility.get(ids.zhu), { direct: 2, command: 0, gravity: 6 });
       assert.deepEqual(responsibility.get(ids.chen), { direct: 1, command: 0, gravity: 4 });
       const table = await gapTable(services, FROM, viewer, {});

@@ -398,6 +398,34 @@ const TABLE: Record<string, Access> = {
   "POST /api/v1/sanctions/matches/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/decision": "documenter",
   "GET /api/v1/sanctions/status/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
   "GET /api/v1/sanctions/gaps": "reader",
+  // Officials, units and responsibility maps (read by every member but a partner, written by those who
+  // document); referral dossiers (drafted and tracked by administrators and editors, read and exported by readers).
+  "GET /officials": "reader",
+  "GET /officials/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /officials/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/posts": "documenter",
+  "POST /officials/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/reviews": "documenter",
+  "GET /units/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /units/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/parent": "documenter",
+  "GET /api/v1/officials": "reader",
+  "GET /api/v1/officials/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /api/v1/officials/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/posts": "documenter",
+  "POST /api/v1/officials/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/reviews": "documenter",
+  "GET /api/v1/units/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /api/v1/units/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/parent": "documenter",
+  "GET /dossiers": "reader",
+  "POST /dossiers": "editor",
+  "GET /dossiers/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "POST /dossiers/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "editor",
+  "POST /dossiers/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/events": "editor",
+  "GET /dossiers/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/print": "reader",
+  "GET /api/v1/dossiers": "reader",
+  "POST /api/v1/dossiers": "editor",
+  "GET /api/v1/dossiers/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "reader",
+  "PATCH /api/v1/dossiers/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}": "editor",
+  "POST /api/v1/dossiers/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/events": "editor",
+  "GET /api/v1/dossiers/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/pdf": "reader",
+  "GET /api/v1/dossiers/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/odt": "reader",
+  "GET /api/v1/dossiers/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}/package": "reader",
   // Refused bodies for the admin (no passphrase), so the organisation's key stays the one the callers unseal with.
   "POST /admin/vault/rotate": "admin",
   "POST /admin/vault/export": "admin",
@@ -537,8 +565,7 @@ for (const target of databaseTargets()) {
             if (res.status !== 404) problems.push(`${route}: outsider got ${res.status}, not 404`);
           } else if (caller !== "outsider" && ROLES_OF[access] && !ROLES_OF[access].includes(caller)) {
             if (res.status !== 403) problems.push(`${route}: ${caller} got ${res.status}, not 403`);
-          } else if (res.status === 404 && !EXPECTED_404.has(path) && !ALERT_ID_PATHS.test(path) && !/^\/(api\/v1\/(entities|merges|bulk|teams|imports|exports|jobs|evidence-links|captures|detentions|people|facilities|urgent-actions|urgent-addressees)\/|urgent-actions\/((new|addressees)\/)?[0-9a-f]{8}-|monitor\/(detentions|facilities)\/|evidence\/(to|links)\b|captures\/[0-9a-f]{8}-|(imports|exports)\/[0-9a-f]{8}-|records\/((merges|bulk)\/)?[0-9a-f]{8}-|api\/v1\/family\/(cases|updates|reports)\/[0-9a-f]{8}-|monitor\/families\/((updates|reports)\/)?[0-9a-f]{8}-|(api\/v1\/)?complicity\/graph\/[0-9a-f]{8}-|(api\/v1\/)?sanctions\/(lists|imports|matches|status)\/)/.test(path)) {
-          } else if (res.status === 404 && !EXPECTED_404.has(path) && !ALERT_ID_PATHS.test(path) && !/^\/(api\/v1\/(entities|merges|bulk|teams|imports|exports|jobs|evidence-links|captures|detentions|people|facilities|urgent-actions|urgent-addressees|cases)\/|cases\/[0-9a-f]{8}-|urgent-actions\/((new|addressees)\/)?[0-9a-f]{8}-|monitor\/(detentions|facilities)\/|evidence\/(to|links)\b|captures\/[0-9a-f]{8}-|(imports|exports)\/[0-9a-f]{8}-|records\/((merges|bulk)\/)?[0-9a-f]{8}-|api\/v1\/family\/(cases|updates|reports)\/[0-9a-f]{8}-|(api\/v1\/)?complicity\/graph\/[0-9a-f]{8}-|monitor\/families\/((updates|reports)\/)?[0-9a-f]{8}-)/.test(path)) {
+          } else if (res.status === 404 && !EXPECTED_404.has(path) && !ALERT_ID_PATHS.test(path) && !/^\/(api\/v1\/(entities|merges|bulk|teams|imports|exports|jobs|evidence-links|captures|detentions|people|facilities|urgent-actions|urgent-addressees|cases|officials|units|dossiers)\/|(cases|officials|units|dossiers)\/[0-9a-f]{8}-|urgent-actions\/((new|addressees)\/)?[0-9a-f]{8}-|monitor\/(detentions|facilities)\/|evidence\/(to|links)\b|captures\/[0-9a-f]{8}-|(imports|exports)\/[0-9a-f]{8}-|records\/((merges|bulk)\/)?[0-9a-f]{8}-|api\/v1\/family\/(cases|updates|reports)\/[0-9a-f]{8}-|monitor\/families\/((updates|reports)\/)?[0-9a-f]{8}-|(api\/v1\/)?complicity\/graph\/[0-9a-f]{8}-|(api\/v1\/)?sanctions\/(lists|imports|matches|status)\/)/.test(path)) {
             problems.push(`${route}: ${caller} got 404`);
           } else if (res.status === 401 || res.status === 403 || (sentToSignIn && !route.includes("logout") && !route.includes("revoke-all"))) {
             problems.push(`${route}: ${caller} refused with ${res.status} ${location}`);

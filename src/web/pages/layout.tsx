@@ -53,8 +53,9 @@ const Navigation: FC<{ page: PageContext }> = ({ page }) => {
           </li>
         ) : null}
         {principal.actor.role !== "partner" ? link("/sanctions", t("nav.sanctions")) : null}
-        {principal.actor.role !== "partner" ? link("/#accountability", t("nav.accountability")) : null}
+        {principal.actor.role !== "partner" ? link("/officials", t("nav.officials")) : null}
         {principal.actor.role !== "partner" ? link("/cases", t("nav.cases")) : null}
+        {principal.actor.role !== "partner" ? link("/#accountability", t("nav.accountability")) : null}
         {isAdmin ? link("/admin/users", t("nav.users")) : null}
         {isAdmin ? link("/admin/audit", t("nav.audit")) : null}
         {isAdmin ? link("/admin/vocabularies", t("nav.vocabularies")) : null}

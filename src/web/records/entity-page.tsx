@@ -33,6 +33,8 @@ export interface EntityPageView {
   sanctions?: Child;
   /** A detention's urgent actions panel (src/web/routes/urgent.tsx). */
   urgentActions?: Child;
+  /** A person's career as an official (src/web/routes/officials.tsx). */
+  career?: Child;
   /** The name of the member the record is assigned to, when the reader may see who that is. */
   assigneeName?: string | null;
   /** For a source: the records that cite it, and whether there are more than shown. */
@@ -540,6 +542,7 @@ export function EntityPage(page: PageContext, view: EntityPageView) {
       <Marks page={page} view={view} />
       <Names page={page} view={view} />
       <Statements page={page} view={view} />
+      {view.career ?? null}
       {view.detentions ?? null}
       {view.complicity ?? null}
       {view.sanctions ?? null}

@@ -29,6 +29,7 @@ import { detentionsPanelFor } from "../monitor/pages.tsx";
 import { sanctionsPanelFor } from "./sanctions.tsx";
 import { urgentActionsPanel } from "./urgent.tsx";
 import { complicityPanelFor } from "./complicity.tsx";
+import { careerPanelFor } from "./officials.tsx";
 
 /**
  * The documentation pages: lists of records with filters and bulk actions, each record's page,
@@ -268,7 +269,8 @@ async function showEntity(c: Context<AppEnv>, id: string, extras: EntityExtras =
   const urgentActions = entity.schema === "Detention" ? await urgentActionsPanel(c, entity.id) : undefined;
   const complicity = (await complicityPanelFor(c, entity)) ?? undefined;
   const sanctions = (await sanctionsPanelFor(c, entity)) ?? undefined;
-  const view: EntityPageView = { urgentActions, complicity, ...(sanctions ? { sanctions } : {}), entity, may, relationships, revisions, merges, lookup, revealed, assigneeName, citedBy, evidence, ...(detentions ? { detentions } : {}), canRelate: relationshipKinds(entity.schema).length > 0, notice: extras.notice ?? sealedNotice, problem: extras.problem, failedForm: extras.failedForm };
+  const career = await careerPanelFor(c, entity);
+  const view: EntityPageView = { urgentActions, complicity, ...(sanctions ? { sanctions } : {}), ...(career ? { career } : {}), entity, may, relationships, revisions, merges, lookup, revealed, assigneeName, citedBy, evidence, ...(detentions ? { detentions } : {}), canRelate: relationshipKinds(entity.schema).length > 0, notice: extras.notice ?? sealedNotice, problem: extras.problem, failedForm: extras.failedForm };
   const title = captionOf(entity)?.value ?? c.var.t("records.unnamed", { kind: schemaLabel(c.var.t, entity.schema) });
   return renderPage(c, title.slice(0, 120), (page) => EntityPage(page, view), status);
 }
