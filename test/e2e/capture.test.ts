@@ -1,10 +1,10 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { startServer } from "../../src/web/server.ts";
-import { AccessibilityLedger, BrowserWatch, launchChromium, submit } from "../helpers/browser.ts";
+import { AccessibilityLedger, BrowserWatch, launchChromium, submit, signInPage } from "../helpers/browser.ts";
 import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
-import { PASSWORD, setUpOrganisation } from "../helpers/fixtures.ts";
+import { setUpOrganisation } from "../helpers/fixtures.ts";
 import { makeKeys, tempDir } from "../evidence/helpers.ts";
 import { PAGE_TITLE, startSite, type Site } from "../capture/site.ts";
 
@@ -42,18 +42,12 @@ describe("web capture in the browser", () => {
     await services?.close();
   });
 
-  async function signIn(page: Page): Promise<void> {
-    await page.goto("/login");
-    await page.getByLabel("Email address").fill("admin@watch.example");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await submit(page, page.getByRole("button", { name: "Sign in", exact: true }));
-  }
 
   it("captures a local page from the form and shows its files on the Source's evidence panel", async () => {
     const page = await watch.newPage();
     // A capture answers when the browser on the server is done with the page: seconds, not milliseconds.
     page.setDefaultTimeout(120_000);
-    await signIn(page);
+    await signInPage(page);
 
     // Refused by default: the test site is on 127.0.0.1.
     await page.goto("/evidence");

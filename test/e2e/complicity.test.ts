@@ -1,13 +1,13 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { NO_ORIGIN } from "../../src/context.ts";
 import { createEntity } from "../../src/records/index.ts";
 import { recordComplicity } from "../../src/accountability/index.ts";
 import { startServer } from "../../src/web/server.ts";
-import { AccessibilityLedger, BrowserWatch, launchChromium, submit } from "../helpers/browser.ts";
+import { AccessibilityLedger, BrowserWatch, launchChromium, submit, signInPage } from "../helpers/browser.ts";
 import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
-import { PASSWORD, sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
+import { sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
 
 /**
  * A company's compliance officer screens its supplier list: one supplier is owned, two hops up, by a
@@ -47,18 +47,12 @@ describe("supplier screening in the browser", () => {
     await services?.close();
   });
 
-  async function signIn(page: Page): Promise<void> {
-    await page.goto("/login");
-    await page.getByLabel("Email address").fill("admin@watch.example");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await submit(page, page.getByRole("button", { name: "Sign in", exact: true }));
-  }
 
   it("uploads a supplier CSV and sees the two-hop finding with its path, then explores the graph", { timeout: 180_000 }, async () => {
     const context = await watch.newContext();
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
-    await signIn(page);
+    await signInPage(page);
 
     await page.goto("/suppliers");
     await axe.scan("supplier screening form", page);

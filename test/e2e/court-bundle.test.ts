@@ -4,15 +4,15 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { pathToFileURL, fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { NO_ORIGIN } from "../../src/context.ts";
 import { openZip } from "../../src/core/index.ts";
 import { operatorCaller, receiveEvidence } from "../../src/evidence/index.ts";
 import { createEntity } from "../../src/records/index.ts";
 import { startServer } from "../../src/web/server.ts";
-import { AccessibilityLedger, BrowserWatch, launchChromium, submit } from "../helpers/browser.ts";
+import { AccessibilityLedger, BrowserWatch, launchChromium, submit, signInPage } from "../helpers/browser.ts";
 import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
-import { PASSWORD, sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
+import { sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
 import { makeKeys, tempDir } from "../evidence/helpers.ts";
 
 const VIGIL = fileURLToPath(new URL("../../bin/vigil.js", import.meta.url));
@@ -56,12 +56,6 @@ describe("court bundles in the browser", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function signIn(page: Page): Promise<void> {
-    await page.goto("/login");
-    await page.getByLabel("Email address").fill("admin@watch.example");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await submit(page, page.getByRole("button", { name: "Sign in", exact: true }));
-  }
 
   /** Opens verify.html from disk in a context with no network at all, gives it `files`, and reads the verdict. */
   async function verifyInBrowser(html: string, input: "#zip" | "#folder", files: string, key = ""): Promise<{ result: string; passed: number; failed: string[] }> {
@@ -98,7 +92,7 @@ describe("court bundles in the browser", () => {
     const context = await watch.newContext({ acceptDownloads: true });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    await signIn(page);
+    await signInPage(page);
 
     await page.goto("/cases");
     await axe.scan("cases", page);

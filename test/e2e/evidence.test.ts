@@ -3,12 +3,12 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { decodeHash, hashLeaf, verifyInclusion } from "../../src/ledger/index.ts";
 import { startServer } from "../../src/web/server.ts";
-import { AccessibilityLedger, BrowserWatch, launchChromium, submit } from "../helpers/browser.ts";
+import { AccessibilityLedger, BrowserWatch, launchChromium, submit, signInPage } from "../helpers/browser.ts";
 import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
-import { PASSWORD, setUpOrganisation } from "../helpers/fixtures.ts";
+import { setUpOrganisation } from "../helpers/fixtures.ts";
 import { filesUnder, jpegWithGps, makeKeys, PASSPHRASE, tags, tempDir } from "../evidence/helpers.ts";
 
 /**
@@ -42,17 +42,11 @@ describe("the evidence vault in the browser", () => {
     await services?.close();
   });
 
-  async function signIn(page: Page): Promise<void> {
-    await page.goto("/login");
-    await page.getByLabel("Email address").fill("admin@watch.example");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await submit(page, page.getByRole("button", { name: "Sign in", exact: true }));
-  }
 
   it("uploads a photo with GPS while sealed, unseals, downloads a redacted copy without GPS and shows the inclusion proof", async () => {
     const page = await watch.newPage({ acceptDownloads: true });
-    await signIn(page);
-    await page.getByRole("link", { name: "Evidence" }).click();
+    await signInPage(page);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Evidence" }).click();
     await page.waitForURL("**/evidence");
     assert.match(await page.locator("#vault-sealed").innerText(), /sealed/i);
     await axe.scan("evidence list, sealed", page);

@@ -2,8 +2,8 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { PASSWORD } from "../helpers/fixtures.ts";
-import { AccessibilityLedger, BrowserWatch, launchChromium, startVigil, submit } from "../helpers/browser.ts";
+import {  } from "../helpers/fixtures.ts";
+import { AccessibilityLedger, BrowserWatch, launchChromium, startVigil, signInPage } from "../helpers/browser.ts";
 import { buildMapWorld } from "../map/fixture.ts";
 
 /**
@@ -35,12 +35,6 @@ describe("the incident map in the browser", () => {
     await vigil?.close();
   });
 
-  async function signIn(page: Page, email: string): Promise<void> {
-    await page.goto("/login");
-    await page.locator("#f-email").fill(email);
-    await page.locator("#f-password").fill(PASSWORD);
-    await submit(page, page.locator("main form button[type=submit]"));
-  }
 
   /** The centre of the pixels of one colour on the canvas, in CSS pixels, or null when there are none. */
   async function centreOf(page: Page, rgb: number[]): Promise<{ x: number; y: number } | null> {
@@ -67,7 +61,7 @@ describe("the incident map in the browser", () => {
 
   it("draws clusters on a canvas with JavaScript, zooms into one, and lists what is at a spot", async () => {
     const page = await watch.newPage();
-    await signIn(page, "viewer@watch.example");
+    await signInPage(page, "viewer@watch.example");
     await page.goto("/map?lat=40&lon=82&z=2");
     await page.locator("#incident-map[data-state=ready]").waitFor();
     assert.equal(await page.locator("#incident-map svg").count(), 0, "the canvas has taken the SVG's place");
@@ -101,7 +95,7 @@ describe("the incident map in the browser", () => {
 
   it("keeps two places at one spot apart: however close one zooms, a click lists both", async () => {
     const page = await watch.newPage();
-    await signIn(page, "admin@watch.example");
+    await signInPage(page, "admin@watch.example");
     await page.goto("/map?lat=43.83&lon=87.62&z=16");
     await page.locator("#incident-map[data-state=ready]").waitFor();
     const spot = await centreOf(page, CLUSTER);
@@ -119,7 +113,7 @@ describe("the incident map in the browser", () => {
 
   it("pans with the keyboard and zooms with the buttons", async () => {
     const page = await watch.newPage();
-    await signIn(page, "viewer@watch.example");
+    await signInPage(page, "viewer@watch.example");
     await page.goto("/map?lat=40&lon=82&z=5");
     await page.locator("#incident-map[data-state=ready]").waitFor();
     const before = await centreOf(page, POINT);
@@ -137,7 +131,7 @@ describe("the incident map in the browser", () => {
   it("shows the SVG map, its clusters as links, and the incidents by region without JavaScript", async () => {
     const context = await watch.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await signIn(page, "viewer@watch.example");
+    await signInPage(page, "viewer@watch.example");
     await page.goto("/map");
     const svg = page.locator("#incident-map svg.cluster-map");
     await svg.waitFor();
@@ -167,8 +161,8 @@ describe("the incident map in the browser", () => {
   it("shows the timeline without JavaScript", async () => {
     const context = await watch.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await signIn(page, "viewer@watch.example");
-    await page.getByRole("link", { name: "Timeline" }).click();
+    await signInPage(page, "viewer@watch.example");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Timeline" }).click();
     await page.waitForURL(/\/timeline$/);
     assert.equal(await page.getByRole("heading", { level: 1 }).textContent(), "Timeline");
     assert.ok((await page.locator("svg.range-bar").count()) >= 5);
@@ -179,7 +173,7 @@ describe("the incident map in the browser", () => {
     const context = await watch.newContext();
     await context.route("**/static/map.js", (route) => route.fulfill({ status: 200, contentType: "text/javascript", body: "" }));
     const page = await context.newPage();
-    await signIn(page, "viewer@watch.example");
+    await signInPage(page, "viewer@watch.example");
     await page.goto("/map?region=CHN-1756");
     assert.equal(await page.locator("#incident-map svg.cluster-map").count(), 1);
     await axe.scan("map without JavaScript", page);

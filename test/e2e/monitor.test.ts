@@ -1,12 +1,12 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { NO_ORIGIN } from "../../src/context.ts";
 import { createEntity } from "../../src/records/index.ts";
 import { startServer } from "../../src/web/server.ts";
-import { AccessibilityLedger, BrowserWatch, launchChromium, submit } from "../helpers/browser.ts";
+import { AccessibilityLedger, BrowserWatch, launchChromium, submit, signInPage } from "../helpers/browser.ts";
 import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
-import { addMember, PASSWORD, sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
+import { addMember, sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
 import { containsText, pdfText } from "../helpers/pdf-text.ts";
 
 /**
@@ -46,18 +46,12 @@ describe("monitoring a detainee in the browser", () => {
     await services?.close();
   });
 
-  async function signIn(page: Page): Promise<void> {
-    await page.goto("/login");
-    await page.getByLabel("Email address").fill("documenter@watch.example");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await submit(page, page.getByRole("button", { name: "Sign in", exact: true }));
-  }
 
   it("records an arrest and a transfer, finds the person on the silence dashboard and the facility map, and opens an urgent action's PDF", { timeout: 180_000 }, async () => {
     const context = await watch.newContext();
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
-    await signIn(page);
+    await signInPage(page, "documenter@watch.example");
 
     // The arrest, from the person's page.
     await page.goto(`/records/${ids.person}`);

@@ -2,9 +2,9 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { startServer } from "../../src/web/server.ts";
-import { AccessibilityLedger, BrowserWatch, launchChromium, submit } from "../helpers/browser.ts";
+import { AccessibilityLedger, BrowserWatch, launchChromium, submit, signInPage } from "../helpers/browser.ts";
 import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
-import { addMember, PASSWORD, sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
+import { addMember, sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
 
 /**
  * The issue's "done when", in Chromium: a documenter records an incident with two victims and a
@@ -41,12 +41,6 @@ describe("documenting in the browser", () => {
     await services?.close();
   });
 
-  async function signIn(page: Page, email: string): Promise<void> {
-    await page.goto("/login");
-    await page.getByLabel("Email address").fill(email);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await submit(page, page.getByRole("button", { name: "Sign in", exact: true }));
-  }
 
   /** From the navigation to a kind's list, then to the editor of a new record of that kind. */
   async function startRecord(page: Page, list: string, button: string): Promise<void> {
@@ -86,7 +80,7 @@ describe("documenting in the browser", () => {
 
   it("records an incident with two victims and a perpetrator unit on a testimony, corrects its date, merges a duplicate and undoes it, finds it by a word of the testimony and on the map", async () => {
     const page = await watch.newPage();
-    await signIn(page, "documenter@watch.example");
+    await signInPage(page, "documenter@watch.example");
 
     await startRecord(page, "Sources", "New: Source");
     await newValue(page, "name").fill("Testimony T-12");
@@ -184,7 +178,7 @@ describe("documenting in the browser", () => {
 
   it("leaves no trace of a restricted incident for a viewer without access: not in lists, counts, search or the map", async () => {
     const page = await watch.newPage();
-    await signIn(page, "documenter@watch.example");
+    await signInPage(page, "documenter@watch.example");
     await startRecord(page, "Places", "New: Place");
     await newValue(page, "full").fill("Internment camp east of Kashgar");
     await newValue(page, "latitude").fill("39.51");
@@ -203,7 +197,7 @@ describe("documenting in the browser", () => {
     assert.match(await page.locator("nav.tabs").innerText(), /Incidents \(2\)/);
 
     const viewer = await watch.newPage();
-    await signIn(viewer, "viewer@watch.example");
+    await signInPage(viewer, "viewer@watch.example");
     await viewer.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Records" }).click();
     assert.equal(Number(/Records: (\d+)/.exec(await viewer.locator("#record-count").innerText())![1]), seenByDocumenter - 1);
     assert.match(await viewer.locator("nav.tabs").innerText(), /Incidents \(1\)/);
@@ -239,7 +233,7 @@ describe("documenting in the browser", () => {
   it("works with JavaScript off: another value in the editor, a name in Uyghur, and a relationship found with the search button", async () => {
     const context = await watch.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await signIn(page, "documenter@watch.example");
+    await signInPage(page, "documenter@watch.example");
     await page.goto(`${paths.get("Mehmet Tursun")!}/edit`);
     await submit(page, page.getByRole("button", { name: "Another value: Name" }), 200);
     const rows = page.locator('#prop-name .value-row:not(:has(input[name^="s-"]))');

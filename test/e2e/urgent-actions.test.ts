@@ -1,12 +1,12 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { NO_ORIGIN } from "../../src/context.ts";
 import { createEntity } from "../../src/records/index.ts";
 import { startServer } from "../../src/web/server.ts";
-import { AccessibilityLedger, BrowserWatch, launchChromium, submit } from "../helpers/browser.ts";
+import { AccessibilityLedger, BrowserWatch, launchChromium, submit, signInPage } from "../helpers/browser.ts";
 import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
-import { PASSWORD, sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
+import { sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
 import { containsText, pdfText } from "../helpers/pdf-text.ts";
 
 /**
@@ -41,12 +41,6 @@ describe("urgent actions in the browser", () => {
     await services?.close();
   });
 
-  async function signIn(page: Page): Promise<void> {
-    await page.goto("/login");
-    await page.getByLabel("Email address").fill("admin@watch.example");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await submit(page, page.getByRole("button", { name: "Sign in", exact: true }));
-  }
 
   it("generates a Uyghur urgent action from a detention, opens its PDF and logs a letter, every page accessible", { timeout: 180_000 }, async () => {
     // axe needs scripts in the page; the pages themselves have none to run (the form walk without
@@ -54,7 +48,7 @@ describe("urgent actions in the browser", () => {
     const context = await watch.newContext();
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
-    await signIn(page);
+    await signInPage(page);
 
     await page.goto("/urgent-actions/addressees");
     await axe.scan("addressees", page);

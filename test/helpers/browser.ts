@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from "playwright-core";
 import { startServer } from "../../src/web/server.ts";
 import { databaseTargets, openTestServices, type TestServices } from "./database.ts";
+import { PASSWORD } from "./fixtures.ts";
 
 /**
  * The browser tests drive Debian's own Chromium; nothing is downloaded. CI installs the package, so
@@ -186,4 +187,12 @@ export class AccessibilityLedger {
       findings.map((f) => `${label}: ${f.id} (${f.impact}: ${f.help}) at ${f.targets.join(", ")}`),
     );
   }
+}
+
+/** Signs in on the sign-in page as a person would; the fields are found by id, so any language works. */
+export async function signInPage(page: Page, email = "admin@watch.example", password = PASSWORD): Promise<void> {
+  await page.goto("/login");
+  await page.locator("#f-email").fill(email);
+  await page.locator("#f-password").fill(password);
+  await submit(page, page.locator("main form button[type=submit]"));
 }
