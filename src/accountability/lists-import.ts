@@ -12,7 +12,7 @@ import type { Origin, Services, Tx } from "../context.ts";
 import { recordAudit } from "../audit/index.ts";
 import { parseInput } from "../accounts/index.ts";
 import { defineJob, enqueueJob, PermanentJobError, type JobContext } from "../jobs/index.ts";
-import { actorNow, ImportTooLarge, importsDirectory, readImportText, receiveImportFile, removeImportFile, type TextEncodingName } from "../records/index.ts";
+import { actorNow, orderedIds, ImportTooLarge, importsDirectory, readImportText, receiveImportFile, removeImportFile, type TextEncodingName } from "../records/index.ts";
 import { indexEntries, type MatchStatement } from "../screening/index.ts";
 import { ENGINE_VERSION } from "../names/index.ts";
 import { LIST_FORMATS, listReader, ListMappingSchema, MAPPING_PRESETS, type ListEntry, type ListFormat, type ListMapping, type ReadOutcome } from "./lists-formats.ts";
@@ -194,7 +194,7 @@ interface Counts {
 }
 
 /** Writes one batch: classifies each entry against the list as it stands and writes what changed. */
-async function writeBatch(tx: Tx, orgId: string, listId: string, importId: string, batch: Prepared[], counts: Counts, reject: (line: number, reason: string) => void): Promise<void> {
+async function writeBatch(tx: Tx, orgId: string, listId: string, importId: string, batch: Prepared[], counts: Counts, reject: (line: number, reason: string) => void, newId: () => string): Promise<void> {
   const existing = await tx
     .selectFrom("sanctions_entries")
     .select(["id", "source_id", "content_hash", "seen_in", "delisted_in"])
@@ -211,7 +211,7 @@ async function writeBatch(tx: Tx, orgId: string, listId: string, importId: strin
       reject(p.line, `the id "${p.entry.id.slice(0, 80)}" appears earlier in the file`);
       continue;
     }
-    if (!old) added.push({ ...p, id: randomUUID() });
+    if (!old) added.push({ ...p, id: newId() });
     else if (old.content_hash !== p.hash || old.delisted_in !== null) changed.push({ ...p, id: old.id, relisted: old.delisted_in !== null });
     else unchanged.push(old.id);
   }
@@ -306,6 +306,9 @@ export async function runListImport(services: Services, origin: Origin, actor: A
       version = (current?.version ?? 0) + 1;
       if (current && current.sha256 === row.sha256) throw new Refused(`this file is already version ${current.version} of the list`);
       let writing: Promise<void> = Promise.resolve();
+      // Time-ordered ids: a large list's entries append to the right of the entries' index instead
+      // of scattering over every page of it (see src/records/ordered-ids.ts).
+      const newId = orderedIds(new Date());
       try {
         for await (const batch of batchesOf(path, row.encoding as TextEncodingName, format, mapping, state)) {
           const good: Prepared[] = [];
@@ -325,7 +328,7 @@ export async function runListImport(services: Services, origin: Origin, actor: A
           // After a bad line nothing more is written (it will all roll back), but every line is read to report them all.
           if (counts.rejected > 0 && !row.skip_bad) continue;
           writing = (async () => {
-            if (good.length > 0) await writeBatch(tx, row.org_id, row.list_id, importId, good, counts, reject);
+            if (good.length > 0) await writeBatch(tx, row.org_id, row.list_id, importId, good, counts, reject, newId);
             if (progress) await progress(counts.entries, state.chars);
           })();
           writing.catch(() => undefined);

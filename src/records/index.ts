@@ -41,3 +41,4 @@ export {
   startExport, getExport, listExports, cancelExport, openExportFile, exportJob, expireFilesJob, ExportRequestSchema, EXPORT_FORMATS, EXPORT_JOB, EXPIRE_FILES_JOB,
   type ExportView, type ExportFile, type ExportFormat,
 } from "./export.ts";
+export { orderedIds } from "./ordered-ids.ts";
