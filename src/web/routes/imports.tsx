@@ -14,6 +14,7 @@ import { formProblem, Redirect, renderPage, signedIn, type FormProblem } from ".
 import { editedProperties, propertyLabel, RECORD_TYPE_SLUGS, RECORD_TYPES, schemaLabel } from "../records/labels.ts";
 import { declaredLength, mediaTypeOf, multipartUpload, requestBodyStream } from "../upload.ts";
 import { JobProgress } from "./exports.tsx";
+import { RejectedLines } from "../pages/rejected-lines.tsx";
 
 /**
  * Imports: a CSV file with a column mapping, or FollowTheMoney JSON lines. Upload (streamed to
@@ -365,22 +366,7 @@ function Rejections({ page, view, rejections, after }: { page: PageContext; view
     <section aria-labelledby="rejections-title">
       <h2 id="rejections-title">{t("imports.rejections", { n: view.rowsRejected ?? rejections.rejections.length })}</h2>
       <p class="hint">{t("imports.rejectionsHint")}</p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t("imports.line")}</th>
-            <th scope="col">{t("imports.reason")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rejections.rejections.map((r) => (
-            <tr>
-              <td>{r.line}</td>
-              <td lang="en" dir="ltr">{r.reason}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <RejectedLines page={page} rows={rejections.rejections} />
       {rejections.nextAfter !== null ? <p><a href={`/imports/${view.id}?after=${rejections.nextAfter}`}>{t("imports.moreRejections")}</a></p> : null}
     </section>
   );

@@ -17,6 +17,7 @@ import { Csrf, ErrorSummary, type PageContext } from "../pages/layout.tsx";
 import { formProblem, Redirect, renderPage, signedIn, type FormProblem } from "../render.tsx";
 import { declaredLength, mediaTypeOf, multipartUpload, requestBodyStream } from "../upload.ts";
 import { JobProgress } from "./exports.tsx";
+import { RejectedLines } from "../pages/rejected-lines.tsx";
 
 /**
  * Sanctions: the lists and their imports (upload, progress, versions, entries and their history),
@@ -189,22 +190,7 @@ function Rejections({ page, v }: { page: PageContext; v: ListVersion }) {
     <section aria-labelledby="rejected-title">
       <h2 id="rejected-title">{t("sanctions.import.rejected", { n: v.rejected })}</h2>
       {v.rejected > v.errors.length ? <p>{t("sanctions.import.firstRejected", { n: v.errors.length })}</p> : null}
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t("sanctions.import.line")}</th>
-            <th scope="col">{t("sanctions.import.reason")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {v.errors.map((r) => (
-            <tr>
-              <td>{r.line}</td>
-              <td lang="en" dir="ltr">{r.reason}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <RejectedLines page={page} rows={v.errors} />
     </section>
   );
 }

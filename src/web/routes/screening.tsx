@@ -13,6 +13,7 @@ import { formProblem, renderPage, signedIn, type FormProblem } from "../render.t
 import { ErrorSummary, type PageContext } from "../pages/layout.tsx";
 import { duplicatePages } from "./duplicates.tsx";
 import { listRoutes } from "./lists.tsx";
+import { RejectedLines } from "../pages/rejected-lines.tsx";
 
 /**
  * Bulk screening: upload a CSV file or paste one, read the report on the page or download it as
@@ -133,23 +134,7 @@ function Report({ page, report, input }: { page: PageContext; report: ScreeningR
         </tbody>
       </table>
       {report.rejected.length > 0 ? (
-        <table>
-          <caption>{t("screening.rejected")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("screening.line")}</th>
-              <th scope="col">{t("screening.reason")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.rejected.map((r) => (
-              <tr>
-                <td>{r.line}</td>
-                <td dir="auto">{r.reason}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <RejectedLines page={page} rows={report.rejected} caption={t("screening.rejected")} quotesFile />
       ) : null}
     </section>
   );

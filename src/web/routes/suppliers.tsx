@@ -8,6 +8,7 @@ import { readForm } from "../middleware/body.ts";
 import { ErrorSummary, type PageContext } from "../pages/layout.tsx";
 import { formProblem, renderPage, signedIn, type FormProblem } from "../render.tsx";
 import { multipartAction, readMultipartBytes } from "./screening.tsx";
+import { RejectedLines } from "../pages/rejected-lines.tsx";
 
 /**
  * Supply-chain screening: a company uploads its supplier list (or pastes it), names its columns if
@@ -169,23 +170,7 @@ function Report({ page, report, input, terms }: { page: PageContext; report: Sup
         </table>
       )}
       {report.rejected.length > 0 ? (
-        <table>
-          <caption>{t("screening.rejected")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("screening.line")}</th>
-              <th scope="col">{t("screening.reason")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.rejected.map((r) => (
-              <tr>
-                <td>{r.line}</td>
-                <td dir="auto">{r.reason}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <RejectedLines page={page} rows={report.rejected} caption={t("screening.rejected")} quotesFile />
       ) : null}
     </section>
   );
