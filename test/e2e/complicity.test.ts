@@ -4,9 +4,8 @@ import type { Browser } from "playwright-core";
 import { NO_ORIGIN } from "../../src/context.ts";
 import { createEntity } from "../../src/records/index.ts";
 import { recordComplicity } from "../../src/accountability/index.ts";
-import { startServer } from "../../src/web/server.ts";
-import { AccessibilityLedger, BrowserWatch, launchChromium, submit, signInPage } from "../helpers/browser.ts";
-import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
+import { AccessibilityLedger, BrowserWatch, launchChromium, submit, signInPage, startVigil } from "../helpers/browser.ts";
+import type { TestServices } from "../helpers/database.ts";
 import { sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
 
 /**
@@ -17,34 +16,33 @@ import { sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
 describe("supplier screening in the browser", () => {
   let browser: Browser;
   let services: TestServices;
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let vigil: Awaited<ReturnType<typeof startVigil>>;
   let watch: BrowserWatch;
   const ids = {} as Record<"registered" | "holding" | "supplier", string>;
   const axe = new AccessibilityLedger();
 
   before(async () => {
     browser = await launchChromium();
-    const target = databaseTargets().find((t) => t.name === "pglite")!;
-    services = await openTestServices(target, { port: 0, host: "127.0.0.1" });
-    const org = await setUpOrganisation(services);
-    const { actor } = (await sessionFor(services, org.adminEmail)).principal;
-    const company = async (name: string) => (await createEntity(services, NO_ORIGIN, actor, { schema: "Company", properties: { name: [name], country: ["cn"] } })).id;
-    const source = (await createEntity(services, NO_ORIGIN, actor, { schema: "Source", properties: { name: ["Procurement notice 2018-44"] } })).id;
-    ids.registered = await company("Tianshan Vision Technology Co., Ltd.");
-    ids.holding = await company("Aksu Textile Holdings");
-    ids.supplier = await company("Kashgar Cotton Trading");
-    await createEntity(services, NO_ORIGIN, actor, { schema: "Ownership", properties: { owner: [ids.registered], asset: [ids.holding], percentage: ["60"] } });
-    await createEntity(services, NO_ORIGIN, actor, { schema: "Ownership", properties: { owner: [ids.holding], asset: [ids.supplier], percentage: ["100"] } });
-    await recordComplicity(services, NO_ORIGIN, actor, { organization: ids.registered, complicityType: "surveillance-technology", source, summary: "Supplied cameras to internment camps" });
-    server = await startServer(services, null);
-    watch = new BrowserWatch(browser, server.url);
+    vigil = await startVigil({}, async (opened) => {
+      services = opened;
+      const org = await setUpOrganisation(services);
+      const { actor } = (await sessionFor(services, org.adminEmail)).principal;
+      const company = async (name: string) => (await createEntity(services, NO_ORIGIN, actor, { schema: "Company", properties: { name: [name], country: ["cn"] } })).id;
+      const source = (await createEntity(services, NO_ORIGIN, actor, { schema: "Source", properties: { name: ["Procurement notice 2018-44"] } })).id;
+      ids.registered = await company("Tianshan Vision Technology Co., Ltd.");
+      ids.holding = await company("Aksu Textile Holdings");
+      ids.supplier = await company("Kashgar Cotton Trading");
+      await createEntity(services, NO_ORIGIN, actor, { schema: "Ownership", properties: { owner: [ids.registered], asset: [ids.holding], percentage: ["60"] } });
+      await createEntity(services, NO_ORIGIN, actor, { schema: "Ownership", properties: { owner: [ids.holding], asset: [ids.supplier], percentage: ["100"] } });
+      await recordComplicity(services, NO_ORIGIN, actor, { organization: ids.registered, complicityType: "surveillance-technology", source, summary: "Supplied cameras to internment camps" });
+    });
+    watch = new BrowserWatch(browser, vigil.url);
   });
 
   after(async () => {
     await watch?.closeContexts();
     await browser?.close();
-    await server?.close();
-    await services?.close();
+    await vigil?.close();
   });
 
 

@@ -9,9 +9,8 @@ import { NO_ORIGIN } from "../../src/context.ts";
 import { openZip } from "../../src/core/index.ts";
 import { operatorCaller, receiveEvidence } from "../../src/evidence/index.ts";
 import { createEntity } from "../../src/records/index.ts";
-import { startServer } from "../../src/web/server.ts";
-import { AccessibilityLedger, BrowserWatch, launchChromium, submit, signInPage } from "../helpers/browser.ts";
-import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
+import { AccessibilityLedger, BrowserWatch, launchChromium, submit, signInPage, startVigil } from "../helpers/browser.ts";
+import type { TestServices } from "../helpers/database.ts";
 import { sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
 import { makeKeys, tempDir } from "../evidence/helpers.ts";
 
@@ -27,7 +26,7 @@ const TESTIMONY = "Testimony of W-1: I was held in the compound at Dabancheng fr
 describe("court bundles in the browser", () => {
   let browser: Browser;
   let services: TestServices;
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let vigil: Awaited<ReturnType<typeof startVigil>>;
   let watch: BrowserWatch;
   let dir = "";
   let witnessId = "";
@@ -37,22 +36,21 @@ describe("court bundles in the browser", () => {
   before(async () => {
     browser = await launchChromium();
     dir = tempDir("vigil-bundle-e2e-");
-    const target = databaseTargets().find((t) => t.name === "pglite")!;
-    services = await openTestServices(target, { port: 0, host: "127.0.0.1", dataDir: join(dir, "data") });
-    const org = await setUpOrganisation(services);
-    await makeKeys(services, org.orgId);
-    const { actor } = (await sessionFor(services, org.adminEmail)).principal;
-    witnessId = (await createEntity(services, NO_ORIGIN, actor, { schema: "Person", properties: { name: ["Sayragul Sauytbay"] } })).id;
-    evidenceId = (await receiveEvidence(services, NO_ORIGIN, operatorCaller(org.orgId), { source: [Buffer.from(TESTIMONY)], filename: "testimony.txt", claimedType: "text/plain" })).id;
-    server = await startServer(services, null);
-    watch = new BrowserWatch(browser, server.url);
+    vigil = await startVigil({ dataDir: join(dir, "data") }, async (opened) => {
+      services = opened;
+      const org = await setUpOrganisation(services);
+      await makeKeys(services, org.orgId);
+      const { actor } = (await sessionFor(services, org.adminEmail)).principal;
+      witnessId = (await createEntity(services, NO_ORIGIN, actor, { schema: "Person", properties: { name: ["Sayragul Sauytbay"] } })).id;
+      evidenceId = (await receiveEvidence(services, NO_ORIGIN, operatorCaller(org.orgId), { source: [Buffer.from(TESTIMONY)], filename: "testimony.txt", claimedType: "text/plain" })).id;
+    });
+    watch = new BrowserWatch(browser, vigil.url);
   });
 
   after(async () => {
     await watch?.closeContexts();
     await browser?.close();
-    await server?.close();
-    await services?.close();
+    await vigil?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -4,9 +4,8 @@ import type { Browser } from "playwright-core";
 import { NO_ORIGIN } from "../../src/context.ts";
 import { createEntity } from "../../src/records/index.ts";
 import { recordPost } from "../../src/accountability/index.ts";
-import { startServer } from "../../src/web/server.ts";
-import { AccessibilityLedger, BrowserWatch, launchChromium, submit, signInPage } from "../helpers/browser.ts";
-import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
+import { AccessibilityLedger, BrowserWatch, launchChromium, submit, signInPage, startVigil } from "../helpers/browser.ts";
+import type { TestServices } from "../helpers/database.ts";
 import { sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
 import { containsText, pdfText } from "../helpers/pdf-text.ts";
 
@@ -18,7 +17,7 @@ import { containsText, pdfText } from "../helpers/pdf-text.ts";
 describe("officials and referral dossiers in the browser", () => {
   let browser: Browser;
   let services: TestServices;
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let vigil: Awaited<ReturnType<typeof startVigil>>;
   let watch: BrowserWatch;
   let officialId = "";
   let unitId = "";
@@ -26,29 +25,28 @@ describe("officials and referral dossiers in the browser", () => {
 
   before(async () => {
     browser = await launchChromium();
-    const target = databaseTargets().find((t) => t.name === "pglite")!;
-    services = await openTestServices(target, { port: 0, host: "127.0.0.1" });
-    const org = await setUpOrganisation(services);
-    const { actor } = (await sessionFor(services, org.adminEmail)).principal;
-    const source = await createEntity(services, NO_ORIGIN, actor, { schema: "Source", properties: { name: ["Leaked personnel roster"], reliability: ["confirmed"] } });
-    const prefecture = await createEntity(services, NO_ORIGIN, actor, { schema: "PublicBody", properties: { name: ["Aksu Prefecture Public Security Bureau"] } });
-    const county = await createEntity(services, NO_ORIGIN, actor, { schema: "PublicBody", properties: { name: ["Onsu County Public Security Bureau"], parentUnit: [prefecture.id] } });
-    unitId = county.id;
-    const camp = await createEntity(services, NO_ORIGIN, actor, { schema: "Address", properties: { full: ["Onsu detention centre"], placeType: ["detention-facility"], operator: [county.id] } });
-    const official = await createEntity(services, NO_ORIGIN, actor, { schema: "Person", properties: { name: ["Zhao Kezhi", { value: "赵克志", lang: "zh" }] } });
-    officialId = official.id;
-    await recordPost(services, NO_ORIGIN, actor, official.id, { title: "Party secretary", unit: prefecture.id, startDate: "2017", endDate: "2020", source: source.id });
-    await createEntity(services, NO_ORIGIN, actor, { schema: "Incident", properties: { name: ["Mass arrests in Onsu"], violation: ["arbitrary-arrest"], date: ["2018-03"], place: [{ value: camp.id, source: source.id }] } });
-    await createEntity(services, NO_ORIGIN, actor, { schema: "Incident", properties: { name: ["Beating reported later"], violation: ["ill-treatment"], date: ["2019"], place: [camp.id] } });
-    server = await startServer(services, null);
-    watch = new BrowserWatch(browser, server.url);
+    vigil = await startVigil({}, async (opened) => {
+      services = opened;
+      const org = await setUpOrganisation(services);
+      const { actor } = (await sessionFor(services, org.adminEmail)).principal;
+      const source = await createEntity(services, NO_ORIGIN, actor, { schema: "Source", properties: { name: ["Leaked personnel roster"], reliability: ["confirmed"] } });
+      const prefecture = await createEntity(services, NO_ORIGIN, actor, { schema: "PublicBody", properties: { name: ["Aksu Prefecture Public Security Bureau"] } });
+      const county = await createEntity(services, NO_ORIGIN, actor, { schema: "PublicBody", properties: { name: ["Onsu County Public Security Bureau"], parentUnit: [prefecture.id] } });
+      unitId = county.id;
+      const camp = await createEntity(services, NO_ORIGIN, actor, { schema: "Address", properties: { full: ["Onsu detention centre"], placeType: ["detention-facility"], operator: [county.id] } });
+      const official = await createEntity(services, NO_ORIGIN, actor, { schema: "Person", properties: { name: ["Zhao Kezhi", { value: "赵克志", lang: "zh" }] } });
+      officialId = official.id;
+      await recordPost(services, NO_ORIGIN, actor, official.id, { title: "Party secretary", unit: prefecture.id, startDate: "2017", endDate: "2020", source: source.id });
+      await createEntity(services, NO_ORIGIN, actor, { schema: "Incident", properties: { name: ["Mass arrests in Onsu"], violation: ["arbitrary-arrest"], date: ["2018-03"], place: [{ value: camp.id, source: source.id }] } });
+      await createEntity(services, NO_ORIGIN, actor, { schema: "Incident", properties: { name: ["Beating reported later"], violation: ["ill-treatment"], date: ["2019"], place: [camp.id] } });
+    });
+    watch = new BrowserWatch(browser, vigil.url);
   });
 
   after(async () => {
     await watch?.closeContexts();
     await browser?.close();
-    await server?.close();
-    await services?.close();
+    await vigil?.close();
   });
 
 
@@ -100,7 +98,7 @@ describe("officials and referral dossiers in the browser", () => {
     assert.match(documentText, /Asset freeze/);
 
     const pdfHref = await page.getByRole("link", { name: "PDF", exact: true }).getAttribute("href");
-    const pdf = await context.request.get(new URL(pdfHref!, server.url).href);
+    const pdf = await context.request.get(new URL(pdfHref!, vigil.url).href);
     assert.equal(pdf.status(), 200);
     assert.equal(pdf.headers()["content-type"], "application/pdf");
     const bytes = Buffer.from(await pdf.body());
@@ -111,7 +109,7 @@ describe("officials and referral dossiers in the browser", () => {
     assert.ok(containsText(text, "US Global Magnitsky"));
 
     const print = await context.newPage();
-    await print.goto(new URL(`${new URL(page.url()).pathname}/print`, server.url).href);
+    await print.goto(new URL(`${new URL(page.url()).pathname}/print`, vigil.url).href);
     assert.match(await print.locator("h1").innerText(), /Zhao Kezhi/);
     await print.close();
 

@@ -3,9 +3,8 @@ import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { NO_ORIGIN } from "../../src/context.ts";
 import { createEntity } from "../../src/records/index.ts";
-import { startServer } from "../../src/web/server.ts";
-import { AccessibilityLedger, BrowserWatch, launchChromium, submit, signInPage } from "../helpers/browser.ts";
-import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
+import { AccessibilityLedger, BrowserWatch, launchChromium, submit, signInPage, startVigil } from "../helpers/browser.ts";
+import type { TestServices } from "../helpers/database.ts";
 import { addMember, sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
 import { containsText, pdfText } from "../helpers/pdf-text.ts";
 
@@ -19,31 +18,30 @@ import { containsText, pdfText } from "../helpers/pdf-text.ts";
 describe("monitoring a detainee in the browser", () => {
   let browser: Browser;
   let services: TestServices;
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let vigil: Awaited<ReturnType<typeof startVigil>>;
   let watch: BrowserWatch;
   const axe = new AccessibilityLedger();
   const ids = { person: "", facility: "", testimony: "" };
 
   before(async () => {
     browser = await launchChromium();
-    const target = databaseTargets().find((t) => t.name === "pglite")!;
-    services = await openTestServices(target, { port: 0, host: "127.0.0.1" });
-    const org = await setUpOrganisation(services);
-    const admin = await sessionFor(services, org.adminEmail);
-    const { principal } = await addMember(services, admin.principal, "editor", "documenter@watch.example");
-    const editor = principal.actor;
-    ids.person = (await createEntity(services, NO_ORIGIN, editor, { schema: "Person", properties: { name: ["Gulshan Abbas", { value: "گۈلشەن ئابباس", lang: "ug" }] } })).id;
-    ids.facility = (await createEntity(services, NO_ORIGIN, editor, { schema: "Address", properties: { name: ["Urumqi No. 2 prison"], placeType: ["prison"], latitude: ["43.86"], longitude: ["87.55"] } })).id;
-    ids.testimony = (await createEntity(services, NO_ORIGIN, editor, { schema: "Source", properties: { name: ["Testimony of her sister"], sourceType: ["testimony"] } })).id;
-    server = await startServer(services, null);
-    watch = new BrowserWatch(browser, server.url);
+    vigil = await startVigil({}, async (opened) => {
+      services = opened;
+      const org = await setUpOrganisation(services);
+      const admin = await sessionFor(services, org.adminEmail);
+      const { principal } = await addMember(services, admin.principal, "editor", "documenter@watch.example");
+      const editor = principal.actor;
+      ids.person = (await createEntity(services, NO_ORIGIN, editor, { schema: "Person", properties: { name: ["Gulshan Abbas", { value: "گۈلشەن ئابباس", lang: "ug" }] } })).id;
+      ids.facility = (await createEntity(services, NO_ORIGIN, editor, { schema: "Address", properties: { name: ["Urumqi No. 2 prison"], placeType: ["prison"], latitude: ["43.86"], longitude: ["87.55"] } })).id;
+      ids.testimony = (await createEntity(services, NO_ORIGIN, editor, { schema: "Source", properties: { name: ["Testimony of her sister"], sourceType: ["testimony"] } })).id;
+    });
+    watch = new BrowserWatch(browser, vigil.url);
   });
 
   after(async () => {
     await watch?.closeContexts();
     await browser?.close();
-    await server?.close();
-    await services?.close();
+    await vigil?.close();
   });
 
 
@@ -105,7 +103,7 @@ describe("monitoring a detainee in the browser", () => {
     assert.match(new URL(page.url()).pathname, /^\/urgent-actions\/[0-9a-f-]{36}$/);
     assert.match(await page.locator("article.ua-document").innerText(), /Gulshan Abbas/);
     const pdfHref = await page.getByRole("link", { name: "Printable PDF" }).getAttribute("href");
-    const pdf = await context.request.get(new URL(pdfHref!, server.url).href);
+    const pdf = await context.request.get(new URL(pdfHref!, vigil.url).href);
     assert.equal(pdf.status(), 200);
     assert.equal(pdf.headers()["content-type"], "application/pdf");
     const body = Buffer.from(await pdf.body());

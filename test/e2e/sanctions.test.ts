@@ -3,9 +3,8 @@ import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { NO_ORIGIN } from "../../src/context.ts";
 import { createEntity } from "../../src/records/index.ts";
-import { startServer } from "../../src/web/server.ts";
-import { AccessibilityLedger, BrowserWatch, launchChromium, submit, signInPage } from "../helpers/browser.ts";
-import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
+import { AccessibilityLedger, BrowserWatch, launchChromium, submit, signInPage, startVigil } from "../helpers/browser.ts";
+import type { TestServices } from "../helpers/database.ts";
 import { sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
 import { sdnXml } from "../accountability/list-fixtures.ts";
 
@@ -18,28 +17,27 @@ import { sdnXml } from "../accountability/list-fixtures.ts";
 describe("sanctions in the browser", () => {
   let browser: Browser;
   let services: TestServices;
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let vigil: Awaited<ReturnType<typeof startVigil>>;
   let watch: BrowserWatch;
   const axe = new AccessibilityLedger();
 
   before(async () => {
     browser = await launchChromium();
-    const target = databaseTargets().find((t) => t.name === "pglite")!;
-    services = await openTestServices(target, { port: 0, host: "127.0.0.1" });
-    const org = await setUpOrganisation(services);
-    const { actor } = (await sessionFor(services, org.adminEmail)).principal;
-    const official = await createEntity(services, NO_ORIGIN, actor, { schema: "Person", properties: { name: ["陈全国"], birthDate: ["1955-11"] } });
-    const incident = await createEntity(services, NO_ORIGIN, actor, { schema: "Incident", properties: { name: ["Torture at the Urumqi No. 3 detention centre"], violation: ["torture"] } });
-    await createEntity(services, NO_ORIGIN, actor, { schema: "Involvement", properties: { incident: [incident.id], participant: [official.id], role: ["alleged-perpetrator"] } });
-    server = await startServer(services, null);
-    watch = new BrowserWatch(browser, server.url);
+    vigil = await startVigil({}, async (opened) => {
+      services = opened;
+      const org = await setUpOrganisation(services);
+      const { actor } = (await sessionFor(services, org.adminEmail)).principal;
+      const official = await createEntity(services, NO_ORIGIN, actor, { schema: "Person", properties: { name: ["陈全国"], birthDate: ["1955-11"] } });
+      const incident = await createEntity(services, NO_ORIGIN, actor, { schema: "Incident", properties: { name: ["Torture at the Urumqi No. 3 detention centre"], violation: ["torture"] } });
+      await createEntity(services, NO_ORIGIN, actor, { schema: "Involvement", properties: { incident: [incident.id], participant: [official.id], role: ["alleged-perpetrator"] } });
+    });
+    watch = new BrowserWatch(browser, vigil.url);
   });
 
   after(async () => {
     await watch?.closeContexts();
     await browser?.close();
-    await server?.close();
-    await services?.close();
+    await vigil?.close();
   });
 
 

@@ -3,9 +3,8 @@ import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { NO_ORIGIN } from "../../src/context.ts";
 import { createEntity } from "../../src/records/index.ts";
-import { startServer } from "../../src/web/server.ts";
-import { AccessibilityLedger, BrowserWatch, launchChromium, submit, signInPage } from "../helpers/browser.ts";
-import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
+import { AccessibilityLedger, BrowserWatch, launchChromium, submit, signInPage, startVigil } from "../helpers/browser.ts";
+import type { TestServices } from "../helpers/database.ts";
 import { sessionFor, setUpOrganisation } from "../helpers/fixtures.ts";
 import { containsText, pdfText } from "../helpers/pdf-text.ts";
 
@@ -17,28 +16,27 @@ import { containsText, pdfText } from "../helpers/pdf-text.ts";
 describe("urgent actions in the browser", () => {
   let browser: Browser;
   let services: TestServices;
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let vigil: Awaited<ReturnType<typeof startVigil>>;
   let watch: BrowserWatch;
   let detentionId = "";
   const axe = new AccessibilityLedger();
 
   before(async () => {
     browser = await launchChromium();
-    const target = databaseTargets().find((t) => t.name === "pglite")!;
-    services = await openTestServices(target, { port: 0, host: "127.0.0.1" });
-    const org = await setUpOrganisation(services);
-    const { actor } = (await sessionFor(services, org.adminEmail)).principal;
-    const person = await createEntity(services, NO_ORIGIN, actor, { schema: "Person", properties: { name: ["Ekpar Asat", { value: "ئەكپەر ئەسەت", lang: "ug" }] } });
-    detentionId = (await createEntity(services, NO_ORIGIN, actor, { schema: "Detention", properties: { person: [person.id], startDate: ["2016-04"], grounds: ["inciting ethnic hatred"] } })).id;
-    server = await startServer(services, null);
-    watch = new BrowserWatch(browser, server.url);
+    vigil = await startVigil({}, async (opened) => {
+      services = opened;
+      const org = await setUpOrganisation(services);
+      const { actor } = (await sessionFor(services, org.adminEmail)).principal;
+      const person = await createEntity(services, NO_ORIGIN, actor, { schema: "Person", properties: { name: ["Ekpar Asat", { value: "ئەكپەر ئەسەت", lang: "ug" }] } });
+      detentionId = (await createEntity(services, NO_ORIGIN, actor, { schema: "Detention", properties: { person: [person.id], startDate: ["2016-04"], grounds: ["inciting ethnic hatred"] } })).id;
+    });
+    watch = new BrowserWatch(browser, vigil.url);
   });
 
   after(async () => {
     await watch?.closeContexts();
     await browser?.close();
-    await server?.close();
-    await services?.close();
+    await vigil?.close();
   });
 
 
@@ -78,7 +76,7 @@ describe("urgent actions in the browser", () => {
     await axe.scan("urgent action", page);
 
     const pdfHref = await page.getByRole("link", { name: "Printable PDF" }).getAttribute("href");
-    const pdf = await context.request.get(new URL(pdfHref!, server.url).href);
+    const pdf = await context.request.get(new URL(pdfHref!, vigil.url).href);
     assert.equal(pdf.status(), 200);
     assert.ok(containsText(pdfText(Buffer.from(await pdf.body())), "ئەكپەر ئەسەت"));
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from "playwright-core";
+import type { Config } from "../../src/config.ts";
 import { startServer } from "../../src/web/server.ts";
 import { databaseTargets, openTestServices, type TestServices } from "./database.ts";
 import { PASSWORD } from "./fixtures.ts";
@@ -29,11 +30,24 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
-/** One fresh installation of Vigil on the embedded database, listening on a free local port. */
-export async function startVigil(): Promise<{ services: TestServices; url: string; close(): Promise<void> }> {
+/**
+ * One fresh installation of Vigil on the embedded database, listening on a free local port;
+ * `prepare` runs on its services before the server starts (records, keys, evidence to begin with).
+ */
+export async function startVigil(
+  config: Partial<Config> = {},
+  prepare: (services: TestServices) => Promise<void> = async () => undefined,
+): Promise<{ services: TestServices; url: string; close(): Promise<void> }> {
   const target = databaseTargets().find((t) => t.name === "pglite")!;
-  const services = await openTestServices(target, { port: 0, host: "127.0.0.1" });
-  const server = await startServer(services, null);
+  const services = await openTestServices(target, { port: 0, host: "127.0.0.1", ...config });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    await prepare(services);
+    server = await startServer(services, null);
+  } catch (error) {
+    await services.close();
+    throw error;
+  }
   return {
     services,
     url: server.url,
