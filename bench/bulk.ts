@@ -15,6 +15,7 @@ import type { Schema } from "../src/db/index.ts";
 import { migrate, openDatabase } from "../src/db/index.ts";
 import { runBulkOperation, startBulkOperation } from "../src/records/index.ts";
 import { createServerDatabase } from "./lib/server-database.ts";
+import { memoryWatch } from "./lib/memory-watch.ts";
 
 async function organisation(db: Kysely<Schema>, slug: string, count: number): Promise<{ orgId: string; userId: string }> {
   const orgId = randomUUID();
@@ -28,26 +29,6 @@ async function organisation(db: Kysely<Schema>, slug: string, count: number): Pr
   await sql`INSERT INTO statements (id, org_id, entity_id, property, value, sensitivity, revision, author_id)
     SELECT gen_random_uuid(), org_id, id, 'name', 'Person ' || left(id::text, 8), 'internal', 1, created_by FROM entities WHERE org_id = ${orgId}`.execute(db);
   return { orgId, userId };
-}
-
-/** Peak resident memory and JS heap above the level when measuring started, sampled every 50 ms. */
-function memoryWatch() {
-  const base = process.memoryUsage();
-  let rss = 0;
-  let heap = 0;
-  const sample = () => {
-    const now = process.memoryUsage();
-    rss = Math.max(rss, now.rss - base.rss);
-    heap = Math.max(heap, now.heapUsed - base.heapUsed);
-  };
-  const timer = setInterval(sample, 50);
-  return {
-    stop() {
-      clearInterval(timer);
-      sample();
-      return { rssMb: rss / 2 ** 20, heapMb: heap / 2 ** 20 };
-    },
-  };
 }
 
 async function main() {

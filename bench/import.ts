@@ -24,6 +24,7 @@ import { JobRunner } from "../src/jobs/index.ts";
 import { commitImport, getImport, importJob, receiveImport, setImportMapping } from "../src/records/index.ts";
 import { loadConfig } from "../src/config.ts";
 import { createServerDatabase } from "./lib/server-database.ts";
+import { memoryWatch } from "./lib/memory-watch.ts";
 
 const GIVEN = ["Ilham", "Gulshan", "Rahile", "Abdurehim", "Mihrigul", "Sayragul", "Ekpar", "Perhat", "Zumret", "Nurmuhammad", "Aziz", "Mahire"];
 const FAMILY = ["Tohti", "Abbas", "Dawut", "Heyit", "Tursun", "Sauytbay", "Asat", "Tursun", "Dawut", "Tohtiniyaz", "Isa", "Yakub"];
@@ -43,26 +44,6 @@ async function writeCsv(path: string, rows: number): Promise<void> {
   }
   out.end();
   await once(out, "finish");
-}
-
-/** Peak resident memory and JS heap above the level when measuring started, sampled every 50 ms. */
-function memoryWatch() {
-  const base = process.memoryUsage();
-  let rss = 0;
-  let heap = 0;
-  const sample = () => {
-    const now = process.memoryUsage();
-    rss = Math.max(rss, now.rss - base.rss);
-    heap = Math.max(heap, now.heapUsed - base.heapUsed);
-  };
-  const timer = setInterval(sample, 50);
-  return {
-    stop() {
-      clearInterval(timer);
-      sample();
-      return { rssMb: rss / 2 ** 20, heapMb: heap / 2 ** 20 };
-    },
-  };
 }
 
 /**

@@ -24,6 +24,7 @@ import { migrate, openDatabase } from "../src/db/index.ts";
 import { importListFile } from "../src/accountability/index.ts";
 import { loadConfig } from "../src/config.ts";
 import { createServerDatabase } from "./lib/server-database.ts";
+import { memoryWatch } from "./lib/memory-watch.ts";
 
 const GIVEN = ["Quanguo", "Hailun", "Mingshan", "Junzheng", "Erkin", "Shohrat", "Nur", "Ablet", "Aili", "Wenhui", "Zhiqiang", "Abdurehim"];
 const FAMILY = ["Chen", "Zhu", "Wang", "Tuniyaz", "Zakir", "Bekri", "Abdurahman", "Li", "Zhang", "Ma", "Huang", "Xu"];
@@ -53,26 +54,6 @@ async function writeFtm(path: string, count: number): Promise<void> {
   }
   out.end();
   await once(out, "finish");
-}
-
-/** Peak resident memory and JS heap above the level when measuring started, sampled every 50 ms. */
-function memoryWatch() {
-  const base = process.memoryUsage();
-  let rss = 0;
-  let heap = 0;
-  const sample = () => {
-    const now = process.memoryUsage();
-    rss = Math.max(rss, now.rss - base.rss);
-    heap = Math.max(heap, now.heapUsed - base.heapUsed);
-  };
-  const timer = setInterval(sample, 50);
-  return {
-    stop() {
-      clearInterval(timer);
-      sample();
-      return { rssMb: rss / 2 ** 20, heapMb: heap / 2 ** 20 };
-    },
-  };
 }
 
 async function plainInsert(db: Kysely<Schema>, path: string): Promise<void> {
