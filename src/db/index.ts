@@ -2,3 +2,4 @@ export { openDatabase, type Database, type DatabaseKind, type DatabaseOptions } 
 export { migrate, loadMigrations, MigrationError, type Migration } from "./migrate.ts";
 export { DatabaseError } from "./pglite-driver.ts";
 export type * from "./schema.ts";
+export { arrayLiteral, type ArrayElement } from "./array-literal.ts";

@@ -8,7 +8,7 @@ import { sql, type RawBuilder } from "kysely";
 import { z } from "zod";
 import { can, CsvReader, Conflict, Invalid, isRole, NotFound, type Actor, type CsvRecord } from "../core/index.ts";
 import type { Origin, Services, Tx } from "../context.ts";
-import type { ImportRow } from "../db/index.ts";
+import { arrayLiteral, type ImportRow } from "../db/index.ts";
 import { parseInput } from "../accounts/index.ts";
 import { recordAudit, requirePermission } from "../audit/index.ts";
 import { cancelJob, defineJob, enqueueJob, findJob, JobInterrupted, PermanentJobError, type JobContext, type JobView } from "../jobs/index.ts";
@@ -502,12 +502,12 @@ function entityInserts(plans: readonly EntityPlan[], w: WriteContext): RawBuilde
   const inserts = [
     sql`INSERT INTO entities (id, org_id, schema, restricted, created_by, created_at, updated_at, name_key)
     SELECT t.id, ${w.actor.orgId}::uuid, t.schema, ${w.restricted}, ${w.actor.userId}::uuid, ${w.now}::timestamptz, ${w.now}::timestamptz, COALESCE(k.key, '')
-    FROM unnest(${ids}::uuid[], ${plans.map((p) => p.schema)}::text[]) AS t(id, schema) LEFT JOIN ${keys} AS k ON k.id = t.id`,
+    FROM unnest(${arrayLiteral(ids)}::uuid[], ${arrayLiteral(plans.map((p) => p.schema))}::text[]) AS t(id, schema) LEFT JOIN ${keys} AS k ON k.id = t.id`,
   ];
   // The importer of a restricted record is on its access list, or they would lose it at once.
   if (w.restricted) {
     inserts.push(sql`INSERT INTO entity_access (entity_id, user_id, granted_by, granted_at)
-      SELECT t.id, ${w.actor.userId}::uuid, ${w.actor.userId}::uuid, ${w.now}::timestamptz FROM unnest(${ids}::uuid[]) AS t(id)`);
+      SELECT t.id, ${w.actor.userId}::uuid, ${w.actor.userId}::uuid, ${w.now}::timestamptz FROM unnest(${arrayLiteral(ids)}::uuid[]) AS t(id)`);
   }
   return inserts;
 }
@@ -623,13 +623,14 @@ async function writeBatch(tx: Tx, services: Services, batch: PreparedBatch, w: W
     inserts.push(sql`INSERT INTO statements (id, org_id, entity_id, property, value, lang, source_id, sensitivity, date_earliest, date_latest, author_id, created_at, revision, ref_id)
       SELECT t.id, ${w.actor.orgId}::uuid, t.entity_id, t.property, t.value, t.lang, ${w.sourceId}::uuid, ${w.sensitivity}, t.earliest, t.latest, ${w.actor.userId}::uuid, ${w.now}::timestamptz, 1, t.ref
       FROM unnest(
-        ${statementIds}::uuid[], ${values.map((v) => v.entity)}::uuid[], ${values.map((v) => v.property)}::text[], ${values.map((v) => v.value)}::text[],
-        ${values.map((v) => v.lang)}::text[], ${values.map((v) => v.dateEarliest)}::text[], ${values.map((v) => v.dateLatest)}::text[], ${values.map((v) => v.ref)}::uuid[]
+        ${arrayLiteral(statementIds)}::uuid[], ${arrayLiteral(values.map((v) => v.entity))}::uuid[], ${arrayLiteral(values.map((v) => v.property))}::text[],
+        ${arrayLiteral(values.map((v) => v.value))}::text[], ${arrayLiteral(values.map((v) => v.lang))}::text[], ${arrayLiteral(values.map((v) => v.dateEarliest))}::text[],
+        ${arrayLiteral(values.map((v) => v.dateLatest))}::text[], ${arrayLiteral(values.map((v) => v.ref))}::uuid[]
       ) AS t(id, entity_id, property, value, lang, earliest, latest, ref)`);
   }
   inserts.push(sql`INSERT INTO entity_revisions (entity_id, number, kind, author_id, reason, created_at, summary)
     SELECT t.id, 1, 'create', ${w.actor.userId}::uuid, ${w.reason}, ${w.now}::timestamptz, t.summary::jsonb
-    FROM unnest(${plans.map((p) => p.id)}::uuid[], ${plans.map((p) => JSON.stringify({ added: countByProperty(p.values), retracted: {} }))}::text[]) AS t(id, summary)`);
+    FROM unnest(${arrayLiteral(plans.map((p) => p.id))}::uuid[], ${arrayLiteral(plans.map((p) => JSON.stringify({ added: countByProperty(p.values), retracted: {} })))}::text[]) AS t(id, summary)`);
   // The batch's derived data, in one place: the names index and the search documents, prepared
   // in prepareBatch from the values written (what refreshNameKeysOf and refreshSearchDocuments
   // would read back for these new records), then whatever other capabilities derive (the monitor's

@@ -7,6 +7,7 @@
 // changes the statements.
 import { sql } from "kysely";
 import type { Tx } from "../context.ts";
+import { arrayLiteral } from "../db/index.ts";
 
 /** Properties whose values are names (and an address's full text): what a name filter and the name sort read. */
 export const NAME_PROPERTIES = ["name", "alias", "weakAlias", "previousName", "full", "firstName", "lastName"] as const;
@@ -33,5 +34,5 @@ export async function refreshNameSortKeys(tx: Tx, ids: readonly string[]): Promi
 export function newNameSortKeys(values: readonly { entity: string; property: string; value: string }[], sensitivity: string) {
   const names = sensitivity === "public" || sensitivity === "internal" ? values.filter((v) => (NAME_PROPERTIES as readonly string[]).includes(v.property)) : [];
   return sql`(SELECT n.id, left(min(lower(n.value)), ${NAME_KEY_LENGTH}) AS key
-    FROM unnest(${names.map((n) => n.entity)}::uuid[], ${names.map((n) => n.value)}::text[]) AS n(id, value) GROUP BY n.id)`;
+    FROM unnest(${arrayLiteral(names.map((n) => n.entity))}::uuid[], ${arrayLiteral(names.map((n) => n.value))}::text[]) AS n(id, value) GROUP BY n.id)`;
 }

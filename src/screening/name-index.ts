@@ -4,6 +4,7 @@
 import { birthDecades, blockingKeys, ENGINE_VERSION, prepareEntity, preparedToJson, UNKNOWN_DECADE, type PreparedJson } from "../names/index.ts";
 import { sql, type RawBuilder } from "kysely";
 import type { Services, Tx } from "../context.ts";
+import { arrayLiteral } from "../db/index.ts";
 import { entityNames, indexableNames, isMatchable, MATCH_PROPERTIES, namesOf } from "./entity-names.ts";
 
 export interface MatchStatement {
@@ -159,12 +160,12 @@ export function newNameIndexInserts(index: NewNameIndex): RawBuilder<unknown>[] 
     const order = keys.key.map((_, i) => i).sort((a, b) => (keys.key[a]! < keys.key[b]! ? -1 : keys.key[a]! > keys.key[b]! ? 1 : keys.decade[a]! - keys.decade[b]!));
     const by = <T,>(values: T[]) => order.map((i) => values[i]!);
     inserts.push(sql`INSERT INTO name_keys (org_id, entity_id, key, decade)
-      SELECT * FROM unnest(${by(keys.org)}::uuid[], ${by(keys.entity)}::uuid[], ${by(keys.key)}::text[], ${by(keys.decade)}::smallint[])`);
+      SELECT * FROM unnest(${arrayLiteral(by(keys.org))}::uuid[], ${arrayLiteral(by(keys.entity))}::uuid[], ${arrayLiteral(by(keys.key))}::text[], ${arrayLiteral(by(keys.decade))}::smallint[])`);
   }
   if (features.entity.length > 0) {
     inserts.push(sql`INSERT INTO name_features (entity_id, org_id, engine, guarded, features)
       SELECT t.entity_id, t.org_id, ${ENGINE_VERSION}, t.guarded, t.features::jsonb
-      FROM unnest(${features.entity}::uuid[], ${features.org}::uuid[], ${features.guarded}::boolean[], ${features.prepared}::text[]) AS t(entity_id, org_id, guarded, features)`);
+      FROM unnest(${arrayLiteral(features.entity)}::uuid[], ${arrayLiteral(features.org)}::uuid[], ${arrayLiteral(features.guarded)}::boolean[], ${arrayLiteral(features.prepared)}::text[]) AS t(entity_id, org_id, guarded, features)`);
   }
   return inserts;
 }
