@@ -8,3 +8,4 @@ export * from "./secret-box.ts";
 export * from "./edtf.ts";
 export * from "./csv.ts";
 export * from "./zip.ts";
+export { Memo } from "./memo.ts";

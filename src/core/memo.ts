@@ -1,4 +1,4 @@
-// A bounded memo for the engine's pure functions. Bulk screening meets the same names and the same
+// A bounded memo for pure functions (the names engine's, the search analyser's). Bulk screening meets the same names and the same
 // token pairs again and again (common given names; every candidate in a block shares a token with
 // the query), so remembering recent answers saves most of the work. Bounded so a long-running
 // server holds at most `capacity` entries: when full, the oldest half is dropped.

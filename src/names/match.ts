@@ -4,7 +4,7 @@
 // human-readable explanation.
 import { compareBirthDates } from "./birth-date.ts";
 import { normalizeCompanyName } from "./legal-forms.ts";
-import { Memo } from "./memo.ts";
+import { Memo } from "../core/index.ts";
 import { phoneticKey } from "./phonetic.ts";
 import { compareSyllables, compareTokens, type TokenComparison } from "./token-similarity.ts";
 import { segmentPinyin } from "./transliterate-chinese.ts";

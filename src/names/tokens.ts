@@ -4,7 +4,7 @@
 // All are kept; the matcher takes the best pairing and reports which readings it used.
 import anyAscii from "any-ascii";
 import { TRANSCRIPTION_CHARACTER_READINGS, bridgeSyllables } from "./chinese-turkic-bridge.ts";
-import { Memo } from "./memo.ts";
+import { Memo } from "../core/index.ts";
 import { cleanText, foldLatin, splitNameParts } from "./normalize.ts";
 import { detectScripts, scriptOfChar, type Script } from "./scripts.ts";
 import { cyrillicToLatin, palladiusToPinyin } from "./transliterate-cyrillic.ts";
