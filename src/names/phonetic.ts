@@ -12,6 +12,7 @@
 //  - w/v (Dawut/Davut) → W; l/r, which Chinese characters confuse (白克力 Bekri, 拉提 -rat) → L;
 // Doubled letters collapse (Muhammad/Muhamad); the same class on both sides of a vowel does not
 // (Tohti → TT, not T), so short names keep their shape.
+import { Memo } from "../core/index.ts";
 
 const DIGRAPHS: ReadonlyArray<readonly [RegExp, string]> = [
   [/shch|sch|sh/g, "X"],
@@ -32,11 +33,18 @@ const SINGLE: Readonly<Record<string, string>> = {
 /** Longest input we key; longer tokens are cut (no real name part is this long). */
 const MAX_TOKEN = 40;
 
+// Tokens recur (given and family names): each distinct one is keyed once.
+const KEYS = new Memo<string>(100_000);
+
 /**
  * Phonetic key of one Latin token (lowercase ASCII, as produced by the name readings). An empty
  * string means the token has no consonant skeleton (e.g. "ai", "ye") and cannot be keyed.
  */
 export function phoneticKey(token: string): string {
+  return KEYS.get(token, phoneticKeyOf);
+}
+
+function phoneticKeyOf(token: string): string {
   let s = token.toLowerCase().slice(0, MAX_TOKEN).replace(/[^a-z]/g, "");
   for (const [re, cls] of DIGRAPHS) s = s.replace(re, cls);
   let out = "";

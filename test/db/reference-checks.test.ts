@@ -30,7 +30,7 @@ for (const target of databaseTargets()) {
     const foreign = randomUUID();
 
     const statement = (over: Record<string, unknown> = {}) => ({
-      id: randomUUID(), org_id: org, entity_id: person, property: "name", value: "Ekpar Asat", sensitivity: "internal", revision: 1, author_id: user, ...over,
+      id: randomUUID(), org_id: org, entity_id: person, property: "name", value: "Ekpar Asat", sensitivity: "internal" as const, revision: 1, author_id: user, ...over,
     });
     const statementCount = async () => Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM statements`.execute(db)).rows[0]!.n);
 
