@@ -7,6 +7,11 @@
 
 export type ArrayElement = string | number | boolean | null | undefined;
 
+/** A string that needs no escaping inside double quotes: most of what an import sends (ids, codes, names). */
+function plainString(value: ArrayElement): boolean {
+  return typeof value === "string" && value.indexOf('"') === -1 && value.indexOf("\\") === -1;
+}
+
 function quoted(text: string): string {
   if (text.indexOf('"') === -1 && text.indexOf("\\") === -1) return `"${text}"`;
   return `"${text.replace(/[\\"]/g, "\\$&")}"`;
@@ -14,6 +19,7 @@ function quoted(text: string): string {
 
 /** The text form of a one-dimensional array; null and undefined elements are SQL NULL. */
 export function arrayLiteral(values: readonly ArrayElement[]): string {
+  if (values.every(plainString)) return values.length === 0 ? "{}" : `{"${(values as readonly string[]).join('","')}"}`;
   const parts = new Array<string>(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];

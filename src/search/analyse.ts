@@ -156,6 +156,7 @@ const MAX_DOCUMENT_BYTES = 700_000;
 
 /** A lexeme quoted for tsvector and tsquery input (ours never hold quotes or backslashes; escaped all the same). */
 export function quoteLexeme(lexeme: string): string {
+  if (lexeme.indexOf("'") === -1 && lexeme.indexOf("\\") === -1) return `'${lexeme}'`;
   return `'${lexeme.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
 }
 
@@ -164,13 +165,24 @@ export function quoteLexeme(lexeme: string): string {
  * Each text starts a position further on, so that a phrase never spans two values. Returns null
  * when there is nothing to index.
  */
+// Short values recur whole (a vocabulary term with its labels in three scripts, a place, a
+// nationality): each distinct one is analysed once. The terms are shared: read only.
+const ANALYSED = new Memo<Term[]>(20_000);
+const MEMO_TEXT_CHARS = 200;
+
+function termsOf(text: string, limit: number): Term[] {
+  if (text.length > MEMO_TEXT_CHARS) return analyse(text, limit);
+  const terms = ANALYSED.get(text, (t) => analyse(t));
+  return terms.length > limit ? terms.slice(0, limit) : terms;
+}
+
 export function buildTsvector(texts: readonly WeightedText[]): string | null {
   const entries = new Map<string, string[]>();
   let position = 1;
   let bytes = 0;
   let count = 0;
   outer: for (const { text, weight } of texts) {
-    for (const term of analyse(text, MAX_DOCUMENT_TERMS - count)) {
+    for (const term of termsOf(text, MAX_DOCUMENT_TERMS - count)) {
       const at = `${Math.min(position, MAX_POSITION)}${weight === "D" ? "" : weight}`;
       for (const lexeme of term.lexemes) {
         let positions = entries.get(lexeme);
