@@ -600,26 +600,18 @@ function narrowBatch(batch: PreparedBatch, plans: EntityPlan[]): PreparedBatch {
 }
 
 /**
- * Writes a prepared batch: its records unless `entities` is false (already written by a first pass),
- * their statements, first revisions, names index entries and search documents, in one statement;
- * then whatever other capabilities derive from them.
+ * A prepared batch's INSERTs, its arrays serialised: its records unless `entities` is false
+ * (already written by a first pass), their statements, first revisions, names index entries and
+ * search documents. Built while the previous batch is being written, so that the database does
+ * not wait for it. Null when the values are secret: those are sealed one by one as they are written.
  */
-async function writeBatch(tx: Tx, services: Services, batch: PreparedBatch, w: WriteContext, entities: boolean): Promise<void> {
+function batchInserts(batch: PreparedBatch, w: WriteContext, entities: boolean): RawBuilder<unknown>[] | null {
+  if (w.sensitivity === "secret") return null;
   const { plans, statementIds } = batch;
-  if (plans.length === 0) return;
+  if (plans.length === 0) return [];
   const values = plans.flatMap((p) => p.values.map((v) => ({ entity: p.id, ...v })));
   const inserts: RawBuilder<unknown>[] = entities ? entityInserts(plans, w) : [];
-  if (w.sensitivity === "secret") {
-    // Sealed one by one, each bound to its statement id; nothing derived from them is kept in the clear.
-    await inOneStatement(tx, inserts.splice(0));
-    const rows = values.map((v, i) =>
-      statementRow(services, w.actor, v.entity, 1, {
-        id: statementIds[i]!, property: v.property, value: v.value, lang: v.lang, script: null, source: w.sourceId, confidence: null, sensitivity: "secret",
-        dateEarliest: null, dateLatest: null, ref: null,
-      }, w.now),
-    );
-    await insertStatementRows(tx, rows);
-  } else if (values.length > 0) {
+  if (values.length > 0) {
     inserts.push(sql`INSERT INTO statements (id, org_id, entity_id, property, value, lang, source_id, sensitivity, date_earliest, date_latest, author_id, created_at, revision, ref_id)
       SELECT t.id, ${w.actor.orgId}::uuid, t.entity_id, t.property, t.value, t.lang, ${w.sourceId}::uuid, ${w.sensitivity}, t.earliest, t.latest, ${w.actor.userId}::uuid, ${w.now}::timestamptz, 1, t.ref
       FROM unnest(
@@ -628,15 +620,48 @@ async function writeBatch(tx: Tx, services: Services, batch: PreparedBatch, w: W
         ${arrayLiteral(values.map((v) => v.dateLatest))}::text[], ${arrayLiteral(values.map((v) => v.ref))}::uuid[]
       ) AS t(id, entity_id, property, value, lang, earliest, latest, ref)`);
   }
-  inserts.push(sql`INSERT INTO entity_revisions (entity_id, number, kind, author_id, reason, created_at, summary)
+  inserts.push(...afterStatementInserts(batch, w));
+  return inserts;
+}
+
+/**
+ * The first revisions, then the batch's derived data, in one place: the names index and the search
+ * documents, prepared in prepareBatch from the values written (what refreshNameKeysOf and
+ * refreshSearchDocuments would read back for these new records).
+ */
+function afterStatementInserts(batch: PreparedBatch, w: WriteContext): RawBuilder<unknown>[] {
+  const { plans } = batch;
+  return [
+    sql`INSERT INTO entity_revisions (entity_id, number, kind, author_id, reason, created_at, summary)
     SELECT t.id, 1, 'create', ${w.actor.userId}::uuid, ${w.reason}, ${w.now}::timestamptz, t.summary::jsonb
-    FROM unnest(${arrayLiteral(plans.map((p) => p.id))}::uuid[], ${arrayLiteral(plans.map((p) => JSON.stringify({ added: countByProperty(p.values), retracted: {} })))}::text[]) AS t(id, summary)`);
-  // The batch's derived data, in one place: the names index and the search documents, prepared
-  // in prepareBatch from the values written (what refreshNameKeysOf and refreshSearchDocuments
-  // would read back for these new records), then whatever other capabilities derive (the monitor's
-  // projection of imported detentions), which reads the rows once they are there.
-  inserts.push(...newNameIndexInserts(batch.names), ...documentInserts(batch.documents));
-  await inOneStatement(tx, inserts);
+    FROM unnest(${arrayLiteral(plans.map((p) => p.id))}::uuid[], ${arrayLiteral(plans.map((p) => JSON.stringify({ added: countByProperty(p.values), retracted: {} })))}::text[]) AS t(id, summary)`,
+    ...newNameIndexInserts(batch.names),
+    ...documentInserts(batch.documents),
+  ];
+}
+
+/**
+ * Writes a prepared batch (see batchInserts) in one statement, then tells whatever other
+ * capabilities derive from records (the monitor's projection of imported detentions), which read
+ * the rows once they are there.
+ */
+async function writeBatch(tx: Tx, services: Services, batch: PreparedBatch, w: WriteContext, entities: boolean, inserts = batchInserts(batch, w, entities)): Promise<void> {
+  const { plans, statementIds } = batch;
+  if (plans.length === 0) return;
+  if (inserts) await inOneStatement(tx, inserts);
+  else {
+    // Secret: sealed one by one, each bound to its statement id; nothing derived from them is kept in the clear.
+    if (entities) await inOneStatement(tx, entityInserts(plans, w));
+    const values = plans.flatMap((p) => p.values.map((v) => ({ entity: p.id, ...v })));
+    const rows = values.map((v, i) =>
+      statementRow(services, w.actor, v.entity, 1, {
+        id: statementIds[i]!, property: v.property, value: v.value, lang: v.lang, script: null, source: w.sourceId, confidence: null, sensitivity: "secret",
+        dateEarliest: null, dateLatest: null, ref: null,
+      }, w.now),
+    );
+    await insertStatementRows(tx, rows);
+    await inOneStatement(tx, afterStatementInserts(batch, w));
+  }
   await recordsChanged(tx, plans.map((p) => p.id));
 }
 
@@ -752,18 +777,28 @@ async function commitPass(services: Services, row: ImportRow, actor: Actor, ctx:
     // references are checked only once the previous batch is written, so that they see it, as
     // when one batch followed the other.
     let writing: Promise<void> = Promise.resolve();
+    let reporting: Promise<void> = Promise.resolve();
+    let reportFailure: unknown = null;
     try {
       for await (const planned of pipeline.planned()) {
         stopIfAsked(ctx);
         const prepared = await prepareBatch(planned.flatMap((o) => (o.ok ? [o.plan] : [])), w, pipeline.newId);
+        const ready = batchInserts(prepared, w, !pipeline.ids);
         await writing;
         stopIfAsked(ctx);
+        if (reportFailure) throw reportFailure;
         const plans = accept(await pipeline.checked(tx, planned));
         const batch = narrowBatch(prepared, plans);
+        const inserts = batch === prepared ? ready : batchInserts(batch, w, !pipeline.ids);
         writing = (async () => {
-          await writeBatch(tx, services, batch, w, !pipeline.ids);
+          await writeBatch(tx, services, batch, w, !pipeline.ids, inserts);
           created += plans.length;
-          await report(created, `wrote ${created} records`);
+          const done = created;
+          // Progress (which also renews the job's lease) goes through another connection, in order,
+          // without holding up the next batch; a failure stops the import at the next batch.
+          reporting = reporting.then(() => report(done, `wrote ${done} records`)).catch((error: unknown) => {
+            reportFailure ??= error;
+          });
         })();
         // Awaited at the next batch or below; marked handled now so that a failure while the next
         // batch is being prepared is not reported as unhandled.
@@ -773,8 +808,10 @@ async function commitPass(services: Services, row: ImportRow, actor: Actor, ctx:
       // Leaving early (cancelled, a row rejected, a failure): the batch in flight settles before
       // the transaction rolls back, so that none of its statements can run after the rollback.
       await writing.catch(() => undefined);
+      await reporting;
     }
     await writing;
+    if (reportFailure) throw reportFailure;
     const done = services.now();
     await tx
       .updateTable("imports")
