@@ -22,26 +22,28 @@ CREATE FUNCTION statements_check_references() RETURNS trigger LANGUAGE plpgsql A
 DECLARE
   bad record;
 BEGIN
-  SELECT a.id, a.entity_id INTO bad FROM written a
-   WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = a.entity_id AND e.org_id = a.org_id) LIMIT 1;
+  -- Each distinct value is looked up once: a batch of 6,000 statements is about 1,000 records, one
+  -- source and one author.
+  SELECT d.entity_id INTO bad FROM (SELECT DISTINCT a.entity_id, a.org_id FROM written a) d
+   WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = d.entity_id AND e.org_id = d.org_id) LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION 'statement % is about record %, which is not a record of its organisation', bad.id, bad.entity_id USING ERRCODE = 'foreign_key_violation';
+    RAISE EXCEPTION 'a statement is about record %, which is not a record of its organisation', bad.entity_id USING ERRCODE = 'foreign_key_violation';
   END IF;
-  SELECT a.id, a.source_id INTO bad FROM written a
-   WHERE a.source_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = a.source_id) LIMIT 1;
+  SELECT d.source_id INTO bad FROM (SELECT DISTINCT a.source_id FROM written a WHERE a.source_id IS NOT NULL) d
+   WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = d.source_id) LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION 'statement % cites source %, which does not exist', bad.id, bad.source_id USING ERRCODE = 'foreign_key_violation';
+    RAISE EXCEPTION 'a statement cites source %, which does not exist', bad.source_id USING ERRCODE = 'foreign_key_violation';
   END IF;
-  SELECT a.id, a.ref_id INTO bad FROM written a
-   WHERE a.ref_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = a.ref_id) LIMIT 1;
+  SELECT d.ref_id INTO bad FROM (SELECT DISTINCT a.ref_id FROM written a WHERE a.ref_id IS NOT NULL) d
+   WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = d.ref_id) LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION 'statement % points at record %, which does not exist', bad.id, bad.ref_id USING ERRCODE = 'foreign_key_violation';
+    RAISE EXCEPTION 'a statement points at record %, which does not exist', bad.ref_id USING ERRCODE = 'foreign_key_violation';
   END IF;
-  SELECT a.id, a.author_id INTO bad FROM written a
-   WHERE (a.author_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = a.author_id))
-      OR (a.retracted_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = a.retracted_by)) LIMIT 1;
+  SELECT d.person INTO bad FROM (SELECT a.author_id AS person FROM written a WHERE a.author_id IS NOT NULL
+                                  UNION SELECT a.retracted_by FROM written a WHERE a.retracted_by IS NOT NULL) d
+   WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = d.person) LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION 'statement % names an author or retractor who does not exist', bad.id USING ERRCODE = 'foreign_key_violation';
+    RAISE EXCEPTION 'a statement names % as its author or retractor, who does not exist', bad.person USING ERRCODE = 'foreign_key_violation';
   END IF;
   SELECT a.id, a.copied_from INTO bad FROM written a
    WHERE a.copied_from IS NOT NULL AND NOT EXISTS (SELECT 1 FROM statements s WHERE s.id = a.copied_from) LIMIT 1;
@@ -102,15 +104,15 @@ CREATE FUNCTION entities_check_references() RETURNS trigger LANGUAGE plpgsql AS 
 DECLARE
   bad record;
 BEGIN
-  SELECT a.id INTO bad FROM written a
-   WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = a.org_id)
-      OR (a.created_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = a.created_by))
-      OR (a.archived_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = a.archived_by))
-      OR (a.merged_into IS NOT NULL AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = a.merged_into))
-      OR (a.merge_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM entity_merges m WHERE m.id = a.merge_id))
+  SELECT d.* INTO bad FROM (SELECT DISTINCT a.org_id, a.created_by, a.archived_by, a.merged_into, a.merge_id FROM written a) d
+   WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = d.org_id)
+      OR (d.created_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = d.created_by))
+      OR (d.archived_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = d.archived_by))
+      OR (d.merged_into IS NOT NULL AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = d.merged_into))
+      OR (d.merge_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM entity_merges m WHERE m.id = d.merge_id))
    LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION 'record % names an organisation, person, record or merge that does not exist', bad.id USING ERRCODE = 'foreign_key_violation';
+    RAISE EXCEPTION 'a record names an organisation, person, record or merge that does not exist (organisation %, creator %)', bad.org_id, bad.created_by USING ERRCODE = 'foreign_key_violation';
   END IF;
   RETURN NULL;
 END
@@ -140,12 +142,12 @@ CREATE FUNCTION entity_revisions_check_references() RETURNS trigger LANGUAGE plp
 DECLARE
   bad record;
 BEGIN
-  SELECT a.entity_id, a.number INTO bad FROM written a
-   WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = a.entity_id)
-      OR (a.author_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = a.author_id))
+  SELECT d.entity_id, d.author_id INTO bad FROM (SELECT DISTINCT a.entity_id, a.author_id FROM written a) d
+   WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = d.entity_id)
+      OR (d.author_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = d.author_id))
    LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION 'revision % of record % names a record or author that does not exist', bad.number, bad.entity_id USING ERRCODE = 'foreign_key_violation';
+    RAISE EXCEPTION 'a revision of record % names a record or author that does not exist', bad.entity_id USING ERRCODE = 'foreign_key_violation';
   END IF;
   RETURN NULL;
 END
