@@ -609,15 +609,32 @@ function batchInserts(batch: PreparedBatch, w: WriteContext, entities: boolean):
   if (w.sensitivity === "secret") return null;
   const { plans, statementIds } = batch;
   if (plans.length === 0) return [];
-  const values = plans.flatMap((p) => p.values.map((v) => ({ entity: p.id, ...v })));
+  // The statements' columns, gathered in one pass (an import sends six values a row).
+  const entity: string[] = [];
+  const property: string[] = [];
+  const value: string[] = [];
+  const lang: (string | null)[] = [];
+  const earliest: (string | null)[] = [];
+  const latest: (string | null)[] = [];
+  const ref: (string | null)[] = [];
+  for (const p of plans) {
+    for (const v of p.values) {
+      entity.push(p.id);
+      property.push(v.property);
+      value.push(v.value);
+      lang.push(v.lang);
+      earliest.push(v.dateEarliest);
+      latest.push(v.dateLatest);
+      ref.push(v.ref);
+    }
+  }
   const inserts: RawBuilder<unknown>[] = entities ? entityInserts(plans, w) : [];
-  if (values.length > 0) {
+  if (entity.length > 0) {
     inserts.push(sql`INSERT INTO statements (id, org_id, entity_id, property, value, lang, source_id, sensitivity, date_earliest, date_latest, author_id, created_at, revision, ref_id)
       SELECT t.id, ${w.actor.orgId}::uuid, t.entity_id, t.property, t.value, t.lang, ${w.sourceId}::uuid, ${w.sensitivity}, t.earliest, t.latest, ${w.actor.userId}::uuid, ${w.now}::timestamptz, 1, t.ref
       FROM unnest(
-        ${arrayLiteral(statementIds)}::uuid[], ${arrayLiteral(values.map((v) => v.entity))}::uuid[], ${arrayLiteral(values.map((v) => v.property))}::text[],
-        ${arrayLiteral(values.map((v) => v.value))}::text[], ${arrayLiteral(values.map((v) => v.lang))}::text[], ${arrayLiteral(values.map((v) => v.dateEarliest))}::text[],
-        ${arrayLiteral(values.map((v) => v.dateLatest))}::text[], ${arrayLiteral(values.map((v) => v.ref))}::uuid[]
+        ${arrayLiteral(statementIds)}::uuid[], ${arrayLiteral(entity)}::uuid[], ${arrayLiteral(property)}::text[], ${arrayLiteral(value)}::text[],
+        ${arrayLiteral(lang)}::text[], ${arrayLiteral(earliest)}::text[], ${arrayLiteral(latest)}::text[], ${arrayLiteral(ref)}::uuid[]
       ) AS t(id, entity_id, property, value, lang, earliest, latest, ref)`);
   }
   inserts.push(...afterStatementInserts(batch, w));
@@ -636,7 +653,7 @@ function afterStatementInserts(batch: PreparedBatch, w: WriteContext): RawBuilde
     SELECT t.id, 1, 'create', ${w.actor.userId}::uuid, ${w.reason}, ${w.now}::timestamptz, t.summary::jsonb
     FROM unnest(${arrayLiteral(plans.map((p) => p.id))}::uuid[], ${arrayLiteral(plans.map((p) => JSON.stringify({ added: countByProperty(p.values), retracted: {} })))}::text[]) AS t(id, summary)`,
     ...newNameIndexInserts(batch.names),
-    ...documentInserts(batch.documents),
+    ...documentInserts(batch.documents, { fresh: true }),
   ];
 }
 

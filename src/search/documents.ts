@@ -166,9 +166,10 @@ export async function writeDocuments(tx: Tx, rows: readonly DocumentRow[]): Prom
 /**
  * The INSERTs writing search documents, each carrying at most 1,000 of them and about 4 MB of JSON
  * (well under what a single parameter carries comfortably), as statements that can run alone or as
- * data-modifying parts of a larger one.
+ * data-modifying parts of a larger one. They replace a record's document, unless `fresh` says the
+ * records are new (an import's batch).
  */
-export function documentInserts(rows: readonly DocumentRow[]): RawBuilder<unknown>[] {
+export function documentInserts(rows: readonly DocumentRow[], options: { fresh?: boolean } = {}): RawBuilder<unknown>[] {
   const inserts: RawBuilder<unknown>[] = [];
   for (let i = 0; i < rows.length; ) {
     let size = 0;
@@ -179,6 +180,12 @@ export function documentInserts(rows: readonly DocumentRow[]): RawBuilder<unknow
       i++;
     }
     // The row type does the parsing: tsvector text through tsvector's input, JSON arrays into arrays.
+    if (options.fresh) {
+      // Records created in the caller's transaction have no document yet: a plain INSERT, without
+      // the speculative insertion an upsert costs per row.
+      inserts.push(sql`INSERT INTO search_documents SELECT * FROM json_populate_recordset(null::search_documents, ${JSON.stringify(batch)}::json)`);
+      continue;
+    }
     inserts.push(sql`
       INSERT INTO search_documents
       SELECT * FROM json_populate_recordset(null::search_documents, ${JSON.stringify(batch)}::json)

@@ -104,15 +104,28 @@ CREATE FUNCTION entities_check_references() RETURNS trigger LANGUAGE plpgsql AS 
 DECLARE
   bad record;
 BEGIN
-  SELECT d.* INTO bad FROM (SELECT DISTINCT a.org_id, a.created_by, a.archived_by, a.merged_into, a.merge_id FROM written a) d
-   WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = d.org_id)
-      OR (d.created_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = d.created_by))
-      OR (d.archived_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = d.archived_by))
-      OR (d.merged_into IS NOT NULL AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = d.merged_into))
-      OR (d.merge_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM entity_merges m WHERE m.id = d.merge_id))
-   LIMIT 1;
+  -- One query per reference, each over its distinct values (an import's records share their
+  -- organisation and creator): an anti-join each, where ORed conditions would run a subquery per row.
+  SELECT d.org_id INTO bad FROM (SELECT DISTINCT a.org_id FROM written a) d
+   WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = d.org_id) LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION 'a record names an organisation, person, record or merge that does not exist (organisation %, creator %)', bad.org_id, bad.created_by USING ERRCODE = 'foreign_key_violation';
+    RAISE EXCEPTION 'a record names organisation %, which does not exist', bad.org_id USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  SELECT d.person INTO bad FROM (SELECT a.created_by AS person FROM written a WHERE a.created_by IS NOT NULL
+                                  UNION SELECT a.archived_by FROM written a WHERE a.archived_by IS NOT NULL) d
+   WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = d.person) LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'a record names % as its creator or archiver, who does not exist', bad.person USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  SELECT d.merged_into INTO bad FROM (SELECT DISTINCT a.merged_into FROM written a WHERE a.merged_into IS NOT NULL) d
+   WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = d.merged_into) LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'a record was merged into record %, which does not exist', bad.merged_into USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  SELECT d.merge_id INTO bad FROM (SELECT DISTINCT a.merge_id FROM written a WHERE a.merge_id IS NOT NULL) d
+   WHERE NOT EXISTS (SELECT 1 FROM entity_merges m WHERE m.id = d.merge_id) LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'a record names merge %, which does not exist', bad.merge_id USING ERRCODE = 'foreign_key_violation';
   END IF;
   RETURN NULL;
 END
@@ -142,12 +155,15 @@ CREATE FUNCTION entity_revisions_check_references() RETURNS trigger LANGUAGE plp
 DECLARE
   bad record;
 BEGIN
-  SELECT d.entity_id, d.author_id INTO bad FROM (SELECT DISTINCT a.entity_id, a.author_id FROM written a) d
-   WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = d.entity_id)
-      OR (d.author_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = d.author_id))
-   LIMIT 1;
+  SELECT d.entity_id INTO bad FROM (SELECT DISTINCT a.entity_id FROM written a) d
+   WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = d.entity_id) LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION 'a revision of record % names a record or author that does not exist', bad.entity_id USING ERRCODE = 'foreign_key_violation';
+    RAISE EXCEPTION 'a revision of record %, which does not exist', bad.entity_id USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  SELECT d.author_id INTO bad FROM (SELECT DISTINCT a.author_id FROM written a WHERE a.author_id IS NOT NULL) d
+   WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = d.author_id) LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'a revision names author %, who does not exist', bad.author_id USING ERRCODE = 'foreign_key_violation';
   END IF;
   RETURN NULL;
 END

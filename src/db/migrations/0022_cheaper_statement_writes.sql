@@ -7,7 +7,10 @@
 --    live statements only) were two indexes led by the record: one index on (entity_id, property)
 --    over every statement now serves both the current view and the history;
 --  - entities (id, org_id) was unique only for the statements' composite foreign key, gone with
---    migration 0021: the primary key already makes the id unique.
+--    migration 0021: the primary key already makes the id unique;
+--  - the names index's blocking keys ("p:TL|TS") are machine strings only ever compared for
+--    equality: compared bytewise (COLLATE "C") instead of through the locale's collation, which
+--    copies both strings and calls strcoll at every step of every index descent (four keys a person).
 ALTER TABLE statements DROP CONSTRAINT statements_property_check;
 ALTER TABLE statements ADD CONSTRAINT statements_property_check CHECK (property ~ '^[a-z][A-Za-z0-9]*$' AND length(property) <= 64);
 ALTER TABLE entities DROP CONSTRAINT entities_schema_check;
@@ -16,3 +19,4 @@ DROP INDEX statements_entity_history;
 DROP INDEX statements_entity;
 CREATE INDEX statements_entity ON statements (entity_id, property);
 ALTER TABLE entities DROP CONSTRAINT IF EXISTS entities_id_org_key;
+ALTER TABLE name_keys ALTER COLUMN key TYPE text COLLATE "C";
