@@ -164,7 +164,7 @@ export function newNameIndexInserts(index: NewNameIndex): RawBuilder<unknown>[] 
   }
   if (features.entity.length > 0) {
     inserts.push(sql`INSERT INTO name_features (entity_id, org_id, engine, guarded, features)
-      SELECT t.entity_id, t.org_id, ${ENGINE_VERSION}, t.guarded, t.features::jsonb
+      SELECT t.entity_id, t.org_id, ${ENGINE_VERSION}, t.guarded, t.features::json
       FROM unnest(${arrayLiteral(features.entity)}::uuid[], ${arrayLiteral(features.org)}::uuid[], ${arrayLiteral(features.guarded)}::boolean[], ${arrayLiteral(features.prepared)}::text[]) AS t(entity_id, org_id, guarded, features)`);
   }
   return inserts;

@@ -10,7 +10,10 @@
 --    migration 0021: the primary key already makes the id unique;
 --  - the names index's blocking keys ("p:TL|TS") are machine strings only ever compared for
 --    equality: compared bytewise (COLLATE "C") instead of through the locale's collation, which
---    copies both strings and calls strcoll at every step of every index descent (four keys a person).
+--    copies both strings and calls strcoll at every step of every index descent (four keys a person);
+--  - the names engine's prepared features are only ever read back whole by Vigil, never queried in
+--    SQL: kept as json (checked, stored as written) instead of jsonb (parsed into a binary tree on
+--    every write, printed back on every read).
 ALTER TABLE statements DROP CONSTRAINT statements_property_check;
 ALTER TABLE statements ADD CONSTRAINT statements_property_check CHECK (property ~ '^[a-z][A-Za-z0-9]*$' AND length(property) <= 64);
 ALTER TABLE entities DROP CONSTRAINT entities_schema_check;
@@ -20,3 +23,4 @@ DROP INDEX statements_entity;
 CREATE INDEX statements_entity ON statements (entity_id, property);
 ALTER TABLE entities DROP CONSTRAINT IF EXISTS entities_id_org_key;
 ALTER TABLE name_keys ALTER COLUMN key TYPE text COLLATE "C";
+ALTER TABLE name_features ALTER COLUMN features TYPE json USING features::json;
