@@ -34,7 +34,7 @@ const SINGLE: Readonly<Record<string, string>> = {
 const MAX_TOKEN = 40;
 
 // Tokens recur (given and family names): each distinct one is keyed once.
-const KEYS = new Memo<string>(100_000);
+const KEYS = new Memo<string>(20_000);
 
 /**
  * Phonetic key of one Latin token (lowercase ASCII, as produced by the name readings). An empty

@@ -79,7 +79,7 @@ function readHan(text: string, wholeNameIsOnePart: boolean): RunReading {
 
 // Name parts recur far more than whole names (given and family names): each distinct run is read
 // once. Only a Han run's reading depends on whether it is the whole name. Shared: read only.
-const runReadings = new Memo<RunReading | null>(100_000);
+const runReadings = new Memo<RunReading | null>(20_000);
 
 function readRun(script: Script, text: string, wholeNameIsOnePart: boolean): RunReading | null {
   if (text.length > 100) return readRunUncached(script, text, wholeNameIsOnePart);

@@ -51,7 +51,7 @@ function cut(lexeme: string): string {
 
 // Words recur (given names, places, vocabulary labels, the words of testimonies): an import of
 // 100,000 people folds a few thousand distinct words, not millions. The arrays are shared: read only.
-const FOLDED = new Memo<string[]>(50_000);
+const FOLDED = new Memo<string[]>(20_000);
 // Letters, digits and apostrophes of ASCII: NFKC, accents, Arabic and Turkic folding change nothing.
 const ASCII_WORD = /^[A-Za-z0-9']+$/;
 
@@ -167,7 +167,7 @@ export function quoteLexeme(lexeme: string): string {
  */
 // Short values recur whole (a vocabulary term with its labels in three scripts, a place, a
 // nationality): each distinct one is analysed once. The terms are shared: read only.
-const ANALYSED = new Memo<Term[]>(20_000);
+const ANALYSED = new Memo<Term[]>(5_000);
 const MEMO_TEXT_CHARS = 200;
 
 function termsOf(text: string, limit: number): Term[] {
