@@ -160,11 +160,6 @@ export function quoteLexeme(lexeme: string): string {
   return `'${lexeme.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
 }
 
-/**
- * A tsvector in PostgreSQL's text form, with positions and weights, from texts analysed in order.
- * Each text starts a position further on, so that a phrase never spans two values. Returns null
- * when there is nothing to index.
- */
 // Short values recur whole (a vocabulary term with its labels in three scripts, a place, a
 // nationality): each distinct one is analysed once. The terms are shared: read only.
 const ANALYSED = new Memo<Term[]>(5_000);
@@ -176,6 +171,11 @@ function termsOf(text: string, limit: number): Term[] {
   return terms.length > limit ? terms.slice(0, limit) : terms;
 }
 
+/**
+ * A tsvector in PostgreSQL's text form, with positions and weights, from texts analysed in order.
+ * Each text starts a position further on, so that a phrase never spans two values. Returns null
+ * when there is nothing to index.
+ */
 export function buildTsvector(texts: readonly WeightedText[]): string | null {
   const entries = new Map<string, string[]>();
   let position = 1;
