@@ -9,6 +9,7 @@ import { sql } from "kysely";
 import { z } from "zod";
 import { can, Conflict, Invalid, NotFound, type Actor } from "../core/index.ts";
 import type { Origin, Services, Tx } from "../context.ts";
+import { arrayLiteral } from "../db/index.ts";
 import { recordAudit } from "../audit/index.ts";
 import { parseInput } from "../accounts/index.ts";
 import { defineJob, enqueueJob, PermanentJobError, type JobContext } from "../jobs/index.ts";
@@ -222,23 +223,23 @@ async function writeBatch(tx: Tx, orgId: string, listId: string, importId: strin
   if (added.length > 0) {
     await sql`INSERT INTO sanctions_entries (id, org_id, list_id, source_id, schema, properties, caption, programs, content_hash, engine, features, listed_in, changed_in, seen_in)
       SELECT t.id, ${orgId}::uuid, ${listId}::uuid, t.source_id, t.schema, t.properties::jsonb, t.caption, ARRAY(SELECT jsonb_array_elements_text(t.programs::jsonb)), t.hash, ${ENGINE_VERSION}, t.features::jsonb, ${importId}::uuid, ${importId}::uuid, ${importId}::uuid
-      FROM unnest(${added.map((a) => a.id)}::uuid[], ${added.map((a) => a.entry.id)}::text[], ${added.map((a) => a.entry.schema)}::text[], ${added.map((a) => a.propertiesJson)}::text[],
-        ${added.map((a) => a.caption)}::text[], ${added.map((a) => a.programsJson)}::text[], ${added.map((a) => a.hash)}::text[], ${added.map((a) => a.features)}::text[])
+      FROM unnest(${arrayLiteral(added.map((a) => a.id))}::uuid[], ${arrayLiteral(added.map((a) => a.entry.id))}::text[], ${arrayLiteral(added.map((a) => a.entry.schema))}::text[], ${arrayLiteral(added.map((a) => a.propertiesJson))}::text[],
+        ${arrayLiteral(added.map((a) => a.caption))}::text[], ${arrayLiteral(added.map((a) => a.programsJson))}::text[], ${arrayLiteral(added.map((a) => a.hash))}::text[], ${arrayLiteral(added.map((a) => a.features))}::text[])
         AS t(id, source_id, schema, properties, caption, programs, hash, features)`.execute(tx);
   }
   if (changed.length > 0) {
     const ids = changed.map((c) => c.id);
     await sql`INSERT INTO sanctions_entry_changes (entry_id, import_id, change, previous)
       SELECT e.id, ${importId}::uuid, CASE WHEN e.delisted_in IS NULL THEN 'changed' ELSE 'relisted' END, jsonb_build_object('schema', e.schema, 'properties', e.properties, 'programs', to_jsonb(e.programs))
-      FROM sanctions_entries e WHERE e.id = ANY(${ids}::uuid[])`.execute(tx);
+      FROM sanctions_entries e WHERE e.id = ANY(${arrayLiteral(ids)}::uuid[])`.execute(tx);
     await sql`UPDATE sanctions_entries e SET schema = t.schema, properties = t.properties::jsonb, caption = t.caption, programs = ARRAY(SELECT jsonb_array_elements_text(t.programs::jsonb)),
         content_hash = t.hash, engine = ${ENGINE_VERSION}, features = t.features::jsonb, changed_in = ${importId}::uuid, seen_in = ${importId}::uuid, delisted_in = NULL
-      FROM unnest(${ids}::uuid[], ${changed.map((a) => a.entry.schema)}::text[], ${changed.map((a) => a.propertiesJson)}::text[], ${changed.map((a) => a.caption)}::text[],
-        ${changed.map((a) => a.programsJson)}::text[], ${changed.map((a) => a.hash)}::text[], ${changed.map((a) => a.features)}::text[]) AS t(id, schema, properties, caption, programs, hash, features)
+      FROM unnest(${arrayLiteral(ids)}::uuid[], ${arrayLiteral(changed.map((a) => a.entry.schema))}::text[], ${arrayLiteral(changed.map((a) => a.propertiesJson))}::text[], ${arrayLiteral(changed.map((a) => a.caption))}::text[],
+        ${arrayLiteral(changed.map((a) => a.programsJson))}::text[], ${arrayLiteral(changed.map((a) => a.hash))}::text[], ${arrayLiteral(changed.map((a) => a.features))}::text[]) AS t(id, schema, properties, caption, programs, hash, features)
       WHERE e.id = t.id`.execute(tx);
     await tx.deleteFrom("sanctions_entry_keys").where("entry_id", "in", ids).execute();
   }
-  if (unchanged.length > 0) await sql`UPDATE sanctions_entries SET seen_in = ${importId}::uuid WHERE id = ANY(${unchanged}::uuid[])`.execute(tx);
+  if (unchanged.length > 0) await sql`UPDATE sanctions_entries SET seen_in = ${importId}::uuid WHERE id = ANY(${arrayLiteral(unchanged)}::uuid[])`.execute(tx);
   const keyed = [...added, ...changed];
   const keys = { org: [] as string[], key: [] as string[], decade: [] as number[], entry: [] as string[] };
   for (const p of keyed) {
@@ -254,7 +255,7 @@ async function writeBatch(tx: Tx, orgId: string, listId: string, importId: strin
     const order = keys.key.map((_, i) => i).sort((a, b) => (keys.key[a]! < keys.key[b]! ? -1 : keys.key[a]! > keys.key[b]! ? 1 : keys.decade[a]! - keys.decade[b]!));
     const by = <T,>(values: T[]) => order.map((i) => values[i]!);
     await sql`INSERT INTO sanctions_entry_keys (org_id, key, decade, entry_id)
-      SELECT * FROM unnest(${by(keys.org)}::uuid[], ${by(keys.key)}::text[], ${by(keys.decade)}::smallint[], ${by(keys.entry)}::uuid[]) ON CONFLICT DO NOTHING`.execute(tx);
+      SELECT * FROM unnest(${arrayLiteral(by(keys.org))}::uuid[], ${arrayLiteral(by(keys.key))}::text[], ${arrayLiteral(by(keys.decade))}::smallint[], ${arrayLiteral(by(keys.entry))}::uuid[]) ON CONFLICT DO NOTHING`.execute(tx);
   }
 }
 

@@ -13,7 +13,7 @@ function plainString(value: ArrayElement): boolean {
 }
 
 function quoted(text: string): string {
-  if (text.indexOf('"') === -1 && text.indexOf("\\") === -1) return `"${text}"`;
+  if (plainString(text)) return `"${text}"`;
   return `"${text.replace(/[\\"]/g, "\\$&")}"`;
 }
 
