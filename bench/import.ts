@@ -23,6 +23,7 @@ import { migrate, openDatabase } from "../src/db/index.ts";
 import { JobRunner } from "../src/jobs/index.ts";
 import { commitImport, getImport, importJob, receiveImport, setImportMapping } from "../src/records/index.ts";
 import { loadConfig } from "../src/config.ts";
+import { registerRecordListeners } from "../src/listeners.ts";
 import { createServerDatabase } from "./lib/server-database.ts";
 import { memoryWatch } from "./lib/memory-watch.ts";
 
@@ -108,6 +109,8 @@ async function main() {
   } as unknown as Services;
   const actor = { userId, orgId, role: "editor" as const, scopes: null };
   const origin = { requestId: null, ip: null, userAgent: "bench" };
+  // As boot() does for `vigil import` and the server: the monitor's projection follows every batch.
+  registerRecordListeners();
   const runner = new JobRunner(services, [importJob], { workerId: "bench", concurrency: 1 });
 
   const watch = memoryWatch();

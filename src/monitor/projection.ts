@@ -5,6 +5,7 @@
 import { sql } from "kysely";
 import type { Services, Tx } from "../context.ts";
 import type { StatementRow } from "../db/index.ts";
+import type { CreatedRecord, RecordsChange } from "../records/index.ts";
 import { summariseDetention, type DatedValue, type DetentionFacts, type StatusFacts } from "./summary.ts";
 
 const CHILD_SCHEMATA = ["CustodyStatus", "ProofOfLife"] as const;
@@ -159,9 +160,23 @@ async function refreshBatch(tx: Tx, ids: readonly string[]): Promise<void> {
     .execute();
 }
 
+/**
+ * The Detention records among records just created, and those their values name as their detention,
+ * known from what is being written (see RecordsChange): no query. Nothing else can point at a record
+ * no one could name yet, so no other detention is touched.
+ */
+export function detentionsOfCreated(created: readonly CreatedRecord[]): string[] {
+  const found = new Set<string>();
+  for (const r of created) {
+    if (r.schema === "Detention") found.add(r.id);
+    for (const v of r.refs) if (v.property === "detention") found.add(v.ref);
+  }
+  return [...found].sort();
+}
+
 /** The records-changed listener: the rows of every detention the change touched. */
-export async function refreshDetentionsAfterChange(tx: Tx, changed: readonly string[]): Promise<void> {
-  await refreshDetentions(tx, await detentionsAffectedBy(tx, changed));
+export async function refreshDetentionsAfterChange(tx: Tx, changed: readonly string[], change: RecordsChange = {}): Promise<void> {
+  await refreshDetentions(tx, change.created ? detentionsOfCreated(change.created) : await detentionsAffectedBy(tx, changed));
 }
 
 /** Recomputes every row of an organisation (or of all), a batch per transaction; rows of records no longer Detentions go. */

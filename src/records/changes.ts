@@ -6,7 +6,25 @@
 // change back: a derived table is never left behind the records.
 import type { Tx } from "../context.ts";
 
-export type RecordsChangedListener = (tx: Tx, ids: readonly string[]) => Promise<void>;
+/**
+ * What a listener may know of a change beyond the ids. `created` is given only when every changed
+ * record was created in this transaction and no other record can point at it yet (a CSV import's
+ * batch: its ids are made by Vigil, so no row of the file can name them): each record's schema and
+ * the records its values point at, as written. A listener can then work out what it derives from
+ * them without reading back what was just written, and knows that no existing record refers to them.
+ */
+export interface RecordsChange {
+  created?: readonly CreatedRecord[];
+}
+
+export interface CreatedRecord {
+  id: string;
+  schema: string;
+  /** The values that point at another record, by property. */
+  refs: readonly { property: string; ref: string }[];
+}
+
+export type RecordsChangedListener = (tx: Tx, ids: readonly string[], change: RecordsChange) => Promise<void>;
 
 const listeners = new Map<string, RecordsChangedListener>();
 
@@ -16,7 +34,7 @@ export function onRecordsChanged(name: string, listener: RecordsChangedListener)
 }
 
 /** Tells every listener that the records `ids` changed (their statements, archive state, access or merge). */
-export async function recordsChanged(tx: Tx, ids: readonly string[]): Promise<void> {
+export async function recordsChanged(tx: Tx, ids: readonly string[], change: RecordsChange = {}): Promise<void> {
   if (ids.length === 0) return;
-  for (const listener of listeners.values()) await listener(tx, ids);
+  for (const listener of listeners.values()) await listener(tx, ids, change);
 }

@@ -679,7 +679,13 @@ async function writeBatch(tx: Tx, services: Services, batch: PreparedBatch, w: W
     await insertStatementRows(tx, rows);
     await inOneStatement(tx, afterStatementInserts(batch, w));
   }
-  await recordsChanged(tx, plans.map((p) => p.id));
+  // Records written here with their rows (a CSV import's, or the import's Source) have ids made by
+  // Vigil that no row of the file can name: nothing points at them, and listeners are told what
+  // they are instead of reading it back. An FtM file's records may point at one another.
+  // (A secret value is written without its reference, as above.)
+  const refsOf = (p: EntityPlan) => (inserts ? p.values.flatMap((v) => (v.ref ? [{ property: v.property, ref: v.ref }] : [])) : []);
+  const created = entities ? plans.map((p) => ({ id: p.id, schema: p.schema, refs: refsOf(p) })) : undefined;
+  await recordsChanged(tx, plans.map((p) => p.id), { created });
 }
 
 /** The Source record standing for the import, written like any imported record. */

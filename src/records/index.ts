@@ -4,7 +4,7 @@ export {
   createEntity, inputOf, getEntity, getEntityAt, updateEntity, setArchived, entityHistory, listEntities, viewEntities, applyEntityFilter,
   type LazyInput, type EntityView, type StatementView, type RevisionView, type RevisionKind, type HistoryView, type EntityPage, type EntityFilter,
 } from "./entities.ts";
-export { onRecordsChanged, recordsChanged, type RecordsChangedListener } from "./changes.ts";
+export { onRecordsChanged, recordsChanged, type CreatedRecord, type RecordsChange, type RecordsChangedListener } from "./changes.ts";
 export { visibleTo, visibleRecords, visibleIds, loadRecord, requireOnRecord, type LoadedRecord } from "./access.ts";
 export { planEntityCreation, writeEntityCreation, type PlannedEntity } from "./entities.ts";
 export { EntityCreateSchema, EntityUpdateSchema, ArchiveSchema, EntityListSchema, HistoryQuerySchema, StatementInputSchema, TagSchema, SENSITIVITIES, type Sensitivity } from "./input.ts";

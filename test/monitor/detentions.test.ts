@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Conflict, Forbidden, Invalid, NotFound, type Actor } from "../../src/core/index.ts";
 import { NO_ORIGIN } from "../../src/context.ts";
-import { commitImport, createEntity, grantAccess, importJob, receiveImport, setArchived, type EntityView } from "../../src/records/index.ts";
+import { commitImport, createEntity, getImport, grantAccess, importJob, receiveImport, setArchived, setImportMapping, type EntityView } from "../../src/records/index.ts";
 import { JobRunner } from "../../src/jobs/index.ts";
 import { addProofOfLife, addStatusChange, addTreatmentReport, getDetention, getFacility, listFacilities, personDetentions, recordDetention } from "../../src/monitor/index.ts";
 import { databaseTargets, openTestServices, type TestServices } from "../helpers/database.ts";
@@ -172,6 +172,34 @@ for (const target of databaseTargets()) {
       const row = await services.db.selectFrom("monitor_detentions").selectAll().where("detention_id", "=", recordIdFor(started.id, "d")).executeTakeFirst();
       assert.ok(row, "the imported detention has its row");
       assert.deepEqual([row.person_id, row.status, row.last_proof_of_life, row.silence_days, row.ongoing], [recordIdFor(started.id, "p"), "incommunicado", "2019-05-02", 45, true]);
+    });
+
+    it("keeps the projection up to date through CSV imports of detentions and of their statuses", async () => {
+      const runner = new JobRunner(services, [importJob], { ...QUIET, workerId: "test" });
+      const csvImport = async (text: string, mapping: unknown) => {
+        const started = await receiveImport(services, NO_ORIGIN, editor, { source: [Buffer.from(text)], filename: "rows.csv", format: "csv" });
+        await setImportMapping(services, NO_ORIGIN, editor, started.id, { mapping });
+        await commitImport(services, NO_ORIGIN, editor, started.id);
+        await runner.drain();
+        const done = await getImport(services, NO_ORIGIN, editor, started.id);
+        assert.equal(done.state, "imported", done.error ?? "");
+        return done;
+      };
+      const p = await person("Rahile Dawut");
+      const before = await services.db.selectFrom("monitor_detentions").select("detention_id").execute();
+      await csvImport(`Person,Started,Silence\n${p.id},2020-01,30\n`, { schema: "Detention", columns: { Person: "person", Started: "startDate", Silence: "silenceDays" } });
+      const rows = await services.db.selectFrom("monitor_detentions").selectAll().where("detention_id", "not in", before.map((r) => r.detention_id)).execute();
+      assert.equal(rows.length, 1, "the imported detention has its row");
+      assert.deepEqual([rows[0]!.person_id, rows[0]!.silence_days, rows[0]!.ongoing, rows[0]!.status], [p.id, 30, true, null]);
+      const detentionId = rows[0]!.detention_id;
+      // A status imported later names the detention by its id: the detention's row follows.
+      await csvImport(`Detention,Status,Date\n${detentionId},incommunicado,2020-06\n`, { schema: "CustodyStatus", columns: { Detention: "detention", Status: "status", Date: "date" } });
+      const row = await services.db.selectFrom("monitor_detentions").selectAll().where("detention_id", "=", detentionId).executeTakeFirstOrThrow();
+      assert.deepEqual([row.person_id, row.status, row.silence_days], [p.id, "incommunicado", 30]);
+      // Importing people touches no detention row.
+      const snapshot = await services.db.selectFrom("monitor_detentions").select(["detention_id", "updated_at"]).orderBy("detention_id").execute();
+      await csvImport("Name\nNew Person\n", { schema: "Person", columns: { Name: "name" } });
+      assert.deepEqual(await services.db.selectFrom("monitor_detentions").select(["detention_id", "updated_at"]).orderBy("detention_id").execute(), snapshot);
     });
   });
 }
