@@ -14,6 +14,7 @@ import type { Services } from "../src/context.ts";
 import type { Schema } from "../src/db/index.ts";
 import { migrate, openDatabase } from "../src/db/index.ts";
 import { runBulkOperation, startBulkOperation } from "../src/records/index.ts";
+import { registerRecordListeners } from "../src/listeners.ts";
 import { createServerDatabase } from "./lib/server-database.ts";
 import { memoryWatch } from "./lib/memory-watch.ts";
 
@@ -34,6 +35,8 @@ async function organisation(db: Kysely<Schema>, slug: string, count: number): Pr
 async function main() {
   const serverUrl = process.env.BENCH_DATABASE_URL;
   const count = Number(process.env.BENCH_RECORDS ?? 100_000);
+  // As boot() does for the server: the monitor's projection follows every batch of an archive.
+  registerRecordListeners();
   const server = serverUrl ? await createServerDatabase(serverUrl) : null;
   const database = await openDatabase(server ? { databaseUrl: server.url, maxConnections: 4 } : {});
   await migrate(database.db);

@@ -648,10 +648,19 @@ function batchInserts(batch: PreparedBatch, w: WriteContext, entities: boolean):
  */
 function afterStatementInserts(batch: PreparedBatch, w: WriteContext): RawBuilder<unknown>[] {
   const { plans } = batch;
+  // Rows of one file mostly fill the same columns: each distinct summary is sent, and parsed, once.
+  const summaries = new Map<string, number>();
+  const summaryOf = plans.map((p) => {
+    const summary = JSON.stringify({ added: countByProperty(p.values), retracted: {} });
+    let n = summaries.get(summary);
+    if (n === undefined) summaries.set(summary, (n = summaries.size + 1));
+    return n;
+  });
   return [
     sql`INSERT INTO entity_revisions (entity_id, number, kind, author_id, reason, created_at, summary)
-    SELECT t.id, 1, 'create', ${w.actor.userId}::uuid, ${w.reason}, ${w.now}::timestamptz, t.summary::jsonb
-    FROM unnest(${arrayLiteral(plans.map((p) => p.id))}::uuid[], ${arrayLiteral(plans.map((p) => JSON.stringify({ added: countByProperty(p.values), retracted: {} })))}::text[]) AS t(id, summary)`,
+    SELECT t.id, 1, 'create', ${w.actor.userId}::uuid, ${w.reason}, ${w.now}::timestamptz, s.summary
+    FROM unnest(${arrayLiteral(plans.map((p) => p.id))}::uuid[], ${arrayLiteral(summaryOf)}::int[]) AS t(id, n)
+    JOIN unnest(${arrayLiteral([...summaries.keys()])}::jsonb[]) WITH ORDINALITY AS s(summary, n) ON s.n = t.n`,
     ...newNameIndexInserts(batch.names),
     ...documentInserts(batch.documents, { fresh: true }),
   ];
