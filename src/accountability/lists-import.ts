@@ -14,7 +14,7 @@ import { recordAudit } from "../audit/index.ts";
 import { parseInput } from "../accounts/index.ts";
 import { defineJob, enqueueJob, PermanentJobError, type JobContext } from "../jobs/index.ts";
 import { actorNow, orderedIds, ImportTooLarge, importsDirectory, readImportText, receiveImportFile, removeImportFile, type TextEncodingName } from "../records/index.ts";
-import { indexEntries, type MatchStatement } from "../screening/index.ts";
+import { indexEntries, inKeyOrder, type MatchStatement } from "../screening/index.ts";
 import { ENGINE_VERSION } from "../names/index.ts";
 import { LIST_FORMATS, listReader, ListMappingSchema, MAPPING_PRESETS, type ListEntry, type ListFormat, type ListMapping, type ReadOutcome } from "./lists-formats.ts";
 import { ensureList, JURISDICTIONS, LIST_KINDS, ListNameSchema, requireSanctions, versionOf, type ListSettings, type ListVersion } from "./lists.ts";
@@ -252,8 +252,7 @@ async function writeBatch(tx: Tx, orgId: string, listId: string, importId: strin
   }
   if (keys.key.length > 0) {
     // In the primary key's order, as the names index writes its own.
-    const order = keys.key.map((_, i) => i).sort((a, b) => (keys.key[a]! < keys.key[b]! ? -1 : keys.key[a]! > keys.key[b]! ? 1 : keys.decade[a]! - keys.decade[b]!));
-    const by = <T,>(values: T[]) => order.map((i) => values[i]!);
+    const by = inKeyOrder(keys.key, keys.decade);
     await sql`INSERT INTO sanctions_entry_keys (org_id, key, decade, entry_id)
       SELECT * FROM unnest(${arrayLiteral(by(keys.org))}::uuid[], ${arrayLiteral(by(keys.key))}::text[], ${arrayLiteral(by(keys.decade))}::smallint[], ${arrayLiteral(by(keys.entry))}::uuid[]) ON CONFLICT DO NOTHING`.execute(tx);
   }

@@ -2,7 +2,7 @@
 // caller may see (yente-compatible), bulk screening of CSV files, named lists to screen against,
 // and probable duplicates among the records.
 export {
-  refreshNameKeys, refreshNameKeysOf, reindexNames, indexEntries, newNameIndex, newNameIndexInserts, type IndexEntries, type MatchStatement, type NewIndexedRecord, type NewNameIndex,
+  refreshNameKeys, refreshNameKeysOf, reindexNames, indexEntries, inKeyOrder, newNameIndex, newNameIndexInserts, type IndexEntries, type MatchStatement, type NewIndexedRecord, type NewNameIndex,
 } from "./name-index.ts";
 export { CANDIDATE_BUDGET, candidateBudget, sqlCandidates, type CandidateProvider, type CandidateScope } from "./candidates.ts";
 export { DEFAULT_LIST, matchPrepared, matchQueries, prepareQuery, requireMatching, type MatchResponse, type PreparedQuery, type QueryEntity, type QueryMatches, type ScoredRecord } from "./match.ts";

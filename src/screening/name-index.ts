@@ -148,6 +148,16 @@ export function newNameIndex(records: readonly NewIndexedRecord[]): NewNameIndex
 }
 
 /**
+ * Puts columns of blocking-key rows in the order of the key tables' primary keys (key, then
+ * decade): a batch's keys then land on neighbouring index pages one after another. Returns the
+ * function that reorders any column of the same rows.
+ */
+export function inKeyOrder(keys: readonly string[], decades: readonly number[]): <T>(values: readonly T[]) => T[] {
+  const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : decades[a]! - decades[b]!));
+  return (values) => order.map((i) => values[i]!);
+}
+
+/**
  * The INSERTs writing the entries of records created in the caller's transaction (nothing to
  * delete, one INSERT per table), as statements that can run alone or as data-modifying parts of a
  * larger one.
@@ -156,9 +166,7 @@ export function newNameIndexInserts(index: NewNameIndex): RawBuilder<unknown>[] 
   const { keys, features } = index;
   const inserts: RawBuilder<unknown>[] = [];
   if (keys.key.length > 0) {
-    // In the primary key's order: the batch's keys then land on neighbouring pages one after another.
-    const order = keys.key.map((_, i) => i).sort((a, b) => (keys.key[a]! < keys.key[b]! ? -1 : keys.key[a]! > keys.key[b]! ? 1 : keys.decade[a]! - keys.decade[b]!));
-    const by = <T,>(values: T[]) => order.map((i) => values[i]!);
+    const by = inKeyOrder(keys.key, keys.decade);
     inserts.push(sql`INSERT INTO name_keys (org_id, entity_id, key, decade)
       SELECT * FROM unnest(${arrayLiteral(by(keys.org))}::uuid[], ${arrayLiteral(by(keys.entity))}::uuid[], ${arrayLiteral(by(keys.key))}::text[], ${arrayLiteral(by(keys.decade))}::smallint[])`);
   }
