@@ -692,7 +692,7 @@ async function writeBatch(tx: Tx, services: Services, batch: PreparedBatch, w: W
   // Vigil that no row of the file can name: nothing points at them, and listeners are told what
   // they are instead of reading it back. An FtM file's records may point at one another.
   // (A secret value is written without its reference, as above.)
-  const refsOf = (p: EntityPlan) => (inserts ? p.values.flatMap((v) => (v.ref ? [{ property: v.property, ref: v.ref }] : [])) : []);
+  const refsOf = (p: EntityPlan) => (w.sensitivity === "secret" ? [] : p.values.flatMap((v) => (v.ref ? [{ property: v.property, ref: v.ref }] : [])));
   const created = entities ? plans.map((p) => ({ id: p.id, schema: p.schema, refs: refsOf(p) })) : undefined;
   await recordsChanged(tx, plans.map((p) => p.id), { created });
 }
